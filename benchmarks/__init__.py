@@ -1,0 +1,1 @@
+"""Reproducible benchmarks with their baselines."""

@@ -1,0 +1,1 @@
+"""HRIS adapters behind the HrisConnector port: bamboohr/, workday/."""

@@ -1,0 +1,1 @@
+"""AWS adapters: DynamoDB repositories, event publishing, queues, secrets, settings."""

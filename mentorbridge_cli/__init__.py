@@ -1,0 +1,1 @@
+"""Admin command line: mentorbridge bamboohr discover | register-webhook, ..."""

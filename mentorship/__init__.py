@@ -1,0 +1,1 @@
+"""mentorbridge domain: canonical models, programmes, scoring, matching, training. Pure Python."""
