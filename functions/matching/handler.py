@@ -1,0 +1,73 @@
+"""Matching: runs a programme's cohort when an admin asks, and fits each new hire in when they join.
+
+Triggered by EventBridge (`MatchRunRequested`, `EmployeeHired`). Both paths are idempotent: a
+redelivered event finds its run completed and returns it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.shared.lazy import Lazy
+from mentorship.events import EmployeeHired, MatchRunRequested
+from mentorship.runs import MatchingService
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+def _build() -> MatchingService:
+    from infra.events import EventBridgePublisher
+    from mentorship.matching import match_programme
+
+    from infra.dynamodb import DynamoEmployeeDirectory, DynamoPairingStore, DynamoProgramStore
+    from infra.settings import MatchingSettings, load_settings
+
+    settings = load_settings(MatchingSettings)
+    return MatchingService(
+        programs=DynamoProgramStore(settings.table_name),
+        directory=DynamoEmployeeDirectory(settings.table_name),
+        pairings=DynamoPairingStore(settings.table_name),
+        publisher=EventBridgePublisher(settings.event_bus_name),
+        engine=match_programme,
+    )
+
+
+matching_service = Lazy(_build)
+
+
+@logger.inject_lambda_context(correlation_id_path="id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from infra.events import parse_domain_event
+
+    domain_event = parse_domain_event(event)
+    service = matching_service.get()
+    now = datetime.now(UTC)
+    if isinstance(domain_event, MatchRunRequested):
+        runs = [service.execute_run(domain_event.run_id, domain_event.program_id, now=now)]
+    elif isinstance(domain_event, EmployeeHired):
+        runs = service.match_new_hire(domain_event.employee_id, now=now)
+    else:
+        logger.warning("ignored event", extra={"detail_type": event.get("detail-type")})
+        return {"runs": []}
+    for run in runs:
+        metrics.add_metric(name="PairingsProposed", unit=MetricUnit.Count, value=len(run.pairing_ids))
+        logger.info(
+            "match run completed",
+            extra={
+                "run_id": run.run_id,
+                "program_id": run.program_id,
+                "pairings": len(run.pairing_ids),
+                "unmatched": len(run.unmatched),
+                "objective": run.objective,
+            },
+        )
+    return {"runs": [run.run_id for run in runs]}
