@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from mentorship.ports import ChangeHint
 
 
-class EmployeeChangeMessage(ChangeHint):
+class EmployeeSyncMessage(ChangeHint):
     """Re-read this employee from the HRIS and upsert them."""
 
     kind: Literal["employee"] = "employee"
@@ -37,12 +37,12 @@ class IncrementalSyncMessage(BaseModel):
 
 
 SyncMessage = Annotated[
-    EmployeeChangeMessage | FullSyncMessage | IncrementalSyncMessage, Field(discriminator="kind")
+    EmployeeSyncMessage | FullSyncMessage | IncrementalSyncMessage, Field(discriminator="kind")
 ]
 
 _sync_message = TypeAdapter[SyncMessage](SyncMessage)
 
 
-def parse_sync_message(body: str | bytes) -> EmployeeChangeMessage | FullSyncMessage | IncrementalSyncMessage:
+def parse_sync_message(body: str | bytes) -> EmployeeSyncMessage | FullSyncMessage | IncrementalSyncMessage:
     """Parse an SQS body; raises pydantic's ValidationError naming the field at fault."""
     return _sync_message.validate_json(body)

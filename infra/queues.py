@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from infra.aws import client as shared_client
 from infra.backoff import chunks, deliver_all
-from infra.messages import EmployeeChangeMessage, FullSyncMessage, IncrementalSyncMessage
+from infra.messages import EmployeeSyncMessage, FullSyncMessage, IncrementalSyncMessage
 from mentorship.ports import ChangeHint
 
 SEND_BATCH_LIMIT = 10
@@ -31,7 +31,7 @@ class SyncQueue:
         self._sleep = sleep
 
     def enqueue_hints(self, hints: Sequence[ChangeHint]) -> None:
-        self._send_all([EmployeeChangeMessage(**hint.model_dump()) for hint in hints])
+        self._send_all([EmployeeSyncMessage(**hint.model_dump()) for hint in hints])
 
     def enqueue_full_sync(self) -> None:
         self._send_all([FullSyncMessage()])
