@@ -222,6 +222,9 @@ class BambooHRApi:
         result = self.http.request("POST", "/api/v1/webhooks", json_body=dict(body), safe_to_repeat=False)
         return _object(result.data, "create webhook")
 
+    def delete_webhook(self, webhook_id: str) -> None:
+        self.http.request("DELETE", f"/api/v1/webhooks/{_segment(webhook_id)}", expect="any")
+
 
 def _segment(value: str) -> str:
     return quote(str(value), safe="")
