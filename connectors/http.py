@@ -198,7 +198,7 @@ class ResilientHttpClient:
                 logger.warning(
                     "HRIS request failed, will retry",
                     extra={
-                        "service": self.service,
+                        "hris": self.service,
                         "request": where,
                         "attempt": window.attempt,
                         "status": transient.status_code,

@@ -99,14 +99,15 @@ class BambooHRWriter:
             self._ledger.put(key, receipt)
         logger.info(
             "pairing written to BambooHR",
-            extra={"pairing_id": pairing.pairing_id, "status": pairing.status.value, "created": created},
+            extra={"pairing_id": pairing.pairing_id, "status": pairing.status.value, "inserted": created},
         )
         return receipt
 
     def _pairing_row(self, pairing: Pairing, role: str, partner_id: str) -> dict[str, str]:
         m = self._mapping.mentorships
         ended = pairing.status is PairingStatus.ENDED
-        end = pairing.end_date or (self._today() if ended else None)
+        start = pairing.start_date or self._today()
+        end = pairing.end_date or (max(start, self._today()) if ended else None)
         notes = pairing.explanation
         if ended and pairing.end_reason:
             notes = f"Ended: {pairing.end_reason}"
@@ -115,7 +116,7 @@ class BambooHRWriter:
             m.role: role,
             m.partner_id: partner_id,
             m.pairing_id: pairing.pairing_id,
-            m.start_date: (pairing.start_date or self._today()).isoformat(),
+            m.start_date: start.isoformat(),
             m.end_date: end.isoformat() if end else "",
             m.status: "Ended" if ended else "Active",
             m.notes: notes[:500],
