@@ -27,7 +27,7 @@ CLIENT_CONFIG = Config(
 @functools.cache
 def client(service_name: str) -> Any:
     """A shared low-level client for `service_name` (region and endpoint from the environment)."""
-    return boto3.session.Session().client(service_name, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+    return boto3.session.Session().client(service_name, config=CLIENT_CONFIG)
 
 
 def reset_clients() -> None:

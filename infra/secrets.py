@@ -59,7 +59,7 @@ def put_secret_json(
     chosen = provider or default_provider()
     chosen.set(secret_id, dict(value))
     # The next read in this process must see the new value, not the cached old one.
-    chosen.clear_cache()
+    chosen.clear_cache()  # type: ignore[no-untyped-call]  # Powertools leaves it unannotated
 
 
 def webhook_private_key(secret_id: str, *, provider: SecretsProvider | None = None) -> str:
