@@ -1,0 +1,305 @@
+"""The product's story, end to end, on the embedded local stack.
+
+BambooHR sandbox over loopback HTTP + AWS on moto's server, wired from template.yaml:
+connect → full sync → two programmes (reverse, skills) → match → review → write-back → a new hire's
+signed webhook → synced, matched and written back. `make demo` prints it; the integration tests
+assert on the same `StoryResult`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mentorship.models import CoachableSkill, Employee, LearningWish
+from sandbox.admin_client import AdminClient
+from sandbox.bamboohr import BambooHRSandbox, SandboxAccount
+from sandbox.local_stack import LocalStack
+from sandbox.workforce import WorkforceSpec, generate_workforce
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MENTORSHIP_TABLE = "customMentorships"
+ASSIGNMENT_TABLE = "customTrainingAssignments"
+
+REVERSE_PROGRAM: dict[str, Any] = {
+    "program_id": "reverse-digital",
+    "name": "Reverse mentoring: digital fluency for leaders",
+    "kind": "reverse",
+    "min_level_gap": 2,
+    "mentor_pool": {"max_level": 5},
+    "mentee_pool": {"min_level": 6},
+    "focus_skills": [
+        "Short-video strategy",
+        "Creator communities",
+        "Generative AI tools",
+        "Social media analytics",
+    ],
+    "default_capacity": 1,
+}
+
+SKILLS_PROGRAM: dict[str, Any] = {
+    "program_id": "skills-first-year",
+    "name": "Skills exchange for people in their first year",
+    "kind": "skills",
+    "mentee_pool": {"hired_within_days": 365},
+    "default_capacity": 2,
+    "auto_approve": True,
+    "auto_enrol_new_hires": True,
+}
+
+NEW_HIRE = Employee(
+    employee_id="pending",
+    display_name="Dana Rivera",
+    work_email="dana.rivera@example.com",
+    job_title="Brand Marketing Associate",
+    level=2,
+    department="Marketing",
+    location="Berlin",
+    time_zone="Europe/Berlin",
+    languages=("en", "de"),
+    learn_skills=(
+        LearningWish(name="Short-video strategy", priority=5),
+        LearningWish(name="Data storytelling", priority=3),
+    ),
+    coach_skills=(CoachableSkill(name="Podcast production", proficiency=4),),
+    mentee_opt_in=True,
+)
+
+
+@dataclass
+class StoryResult:
+    employees: int = 0
+    synced: int = 0
+    programmes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new_hire_id: str = ""
+    new_hire_pairings: list[dict[str, Any]] = field(default_factory=list)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    goals_written: int = 0
+    assignments: int = 0
+    webhook_status: list[int] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    sandbox_requests: int = 0
+    invocations: Counter[str] = field(default_factory=Counter)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "employees": self.employees,
+            "synced": self.synced,
+            "programmes": self.programmes,
+            "new_hire": {"employee_id": self.new_hire_id, "pairings": self.new_hire_pairings},
+            "assignments": self.assignments,
+            "rows_written_to_sandbox": self.rows_written,
+            "goals_written_to_sandbox": self.goals_written,
+            "webhook_status_codes": self.webhook_status,
+            "sandbox_requests": self.sandbox_requests,
+            "lambda_invocations": dict(self.invocations),
+            "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+Say = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class Story:
+    def __init__(self, *, employees: int = 300, seed: int = 7, say: Say = _quiet) -> None:
+        self.spec = WorkforceSpec(employees=employees, seed=seed)
+        self.say = say
+        self.result = StoryResult(employees=employees)
+
+    @contextmanager
+    def _timed(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.result.timings[name] = time.perf_counter() - start
+
+    def run(self) -> StoryResult:
+        started = time.perf_counter()
+        workforce = generate_workforce(self.spec)
+        account = SandboxAccount.from_workforce(workforce, company_domain="acme", api_key="sandbox-demo-key")
+        with (
+            self._timed("start_stack"),
+            BambooHRSandbox(account) as sandbox,
+            LocalStack(
+                template_path=str(REPO_ROOT / "template.yaml"),
+                parameters={"HrisProvider": "bamboohr", "LogLevel": "WARNING"},
+            ) as stack,
+        ):
+            self.say(f"BambooHR sandbox on {sandbox.base_url} holding {len(workforce)} employees")
+            self.say(f"AWS on moto, resources created from template.yaml; HTTP API on {stack.api_url}")
+            admin = AdminClient(stack.api_url)
+            try:
+                self._story(sandbox, stack, admin)
+            finally:
+                admin.close()
+            self.result.sandbox_requests = len(sandbox.request_log)
+        self.result.timings["total"] = time.perf_counter() - started
+        return self.result
+
+    def _drain(self, stack: LocalStack) -> None:
+        report = stack.drain(timeout=120)
+        self.result.invocations.update(report.invocations)
+        if report.failures:
+            raise RuntimeError(f"functions failed while draining: {report.failures}")
+
+    def _story(self, sandbox: BambooHRSandbox, stack: LocalStack, admin: AdminClient) -> None:
+        from connectors.bamboohr.registration import register_webhook  # the CLI's own code path
+
+        secret = {
+            "provider": "bamboohr",
+            "company_domain": "acme",
+            "api_key": sandbox.api_key,
+            "base_url": sandbox.base_url,
+        }
+        from infra.secrets import put_secret_json
+
+        put_secret_json(stack.physical_id("HrisCredentialsSecret"), secret)
+        with self._timed("connect"):
+            webhook = register_webhook(
+                secret,
+                url=f"{stack.api_url}/webhooks/bamboohr",
+                secret_id=stack.physical_id("WebhookSigningSecret"),
+            )
+        self.say(
+            f"Connected: permissioned webhook {webhook.webhook_id} registered, key stored in Secrets Manager"
+        )
+
+        with self._timed("full_sync"):
+            admin.request_sync("full")
+            self._drain(stack)
+        self.result.synced = self._count_employees(stack)
+        self.say(f"Full sync: {self.result.synced} employees in DynamoDB")
+
+        for program in (REVERSE_PROGRAM, SKILLS_PROGRAM):
+            admin.put_program(program)
+            with self._timed(f"match_{program['program_id']}"):
+                run = admin.start_run(program["program_id"])
+                self._drain(stack)
+            outcome = admin.get_run(run["run_id"])
+            self._print_run(program, outcome)
+            decided: dict[str, Any] = {}
+            if not program.get("auto_approve"):
+                drafts = [p["pairing_id"] for p in outcome["pairings"]]
+                decisions = (
+                    {"approve": drafts[1:], "reject": drafts[:1]}
+                    if len(drafts) > 1
+                    else {"approve_all": True}
+                )
+                decided = admin.decide(run["run_id"], decisions)
+                self.say(
+                    f"  reviewed: {len(decided['approved'])} approved, {len(decided['rejected'])} rejected"
+                )
+            with self._timed(f"write_back_{program['program_id']}"):
+                self._drain(stack)
+            self.result.programmes[program["program_id"]] = {
+                "run_id": run["run_id"],
+                "kind": program["kind"],
+                "pairings": outcome["pairings"],
+                "unmatched": outcome["unmatched"],
+                "objective": outcome["objective"],
+                "dual_bound": outcome["dual_bound"],
+                "rejected": decided.get("rejected", []),
+            }
+
+        with self._timed("new_hire"):
+            self._new_hire(sandbox, stack, admin, webhook.private_key)
+        self._count_rows(sandbox)
+
+    def _new_hire(
+        self, sandbox: BambooHRSandbox, stack: LocalStack, admin: AdminClient, private_key: str
+    ) -> None:
+        from connectors.bamboohr.webhooks import sign
+
+        hire = NEW_HIRE.model_copy(update={"hire_date": sandbox.clock.today()})
+        employee_id = sandbox.account.hire(hire)
+        self.result.new_hire_id = employee_id
+        self.say(
+            f"New hire {employee_id} added in BambooHR; BambooHR sends employee.created then employee.updated"
+        )
+        with httpx.Client(timeout=30) as client:
+            for kind, extra in (
+                ("employee.created", {}),
+                ("employee.updated", {"changedFields": ["jobTitle"]}),
+            ):
+                body = json.dumps(
+                    {
+                        "type": kind,
+                        "timestamp": datetime.now(UTC).isoformat(),
+                        "data": {"companyId": 1, "employeeId": employee_id, **extra},
+                    }
+                ).encode()
+                timestamp = str(int(time.time()))
+                response = client.post(
+                    f"{stack.api_url}/webhooks/bamboohr",
+                    content=body,
+                    headers={
+                        "content-type": "application/json",
+                        "x-bamboohr-timestamp": timestamp,
+                        "x-bamboohr-signature": sign(private_key, body, timestamp),
+                    },
+                )
+                self.result.webhook_status.append(response.status_code)
+        self._drain(stack)
+        pairings = self._pairings_of(stack, employee_id)
+        self.result.new_hire_pairings = pairings
+        for pairing in pairings:
+            self.say(f"  new hire matched: {pairing['explanation']} (score {pairing['score']:.3f})")
+
+    # --- reading back what happened -------------------------------------------------------------
+
+    def _count_employees(self, stack: LocalStack) -> int:
+        from infra.dynamodb import DynamoEmployeeDirectory
+
+        return sum(1 for _ in DynamoEmployeeDirectory(stack.physical_id("MentorbridgeTable")).all())
+
+    def _pairings_of(self, stack: LocalStack, employee_id: str) -> list[dict[str, Any]]:
+        from infra.dynamodb import DynamoPairingStore
+
+        store = DynamoPairingStore(stack.physical_id("MentorbridgeTable"))
+        return [
+            p.model_dump(mode="json")
+            for p in store.pairings_for_program(SKILLS_PROGRAM["program_id"])
+            if p.mentee_id == employee_id
+        ]
+
+    def _count_rows(self, sandbox: BambooHRSandbox) -> None:
+        account = sandbox.account
+        counts = {table: 0 for table in (MENTORSHIP_TABLE, ASSIGNMENT_TABLE)}
+        for employee_id in account.employee_ids():
+            for table in counts:
+                counts[table] += len(account.rows(employee_id, table))
+        self.result.rows_written = counts
+        self.result.assignments = counts[ASSIGNMENT_TABLE]
+        self.result.goals_written = sum(
+            1
+            for goal in account.goals_created_through_api()  # type: ignore[attr-defined]
+        )
+
+    def _print_run(self, program: dict[str, Any], outcome: dict[str, Any]) -> None:
+        pairings = outcome["pairings"]
+        self.say(
+            f"\n{program['name']} ({program['kind']}): {len(pairings)} pairings, "
+            f"{len(outcome['unmatched'])} unmatched; objective {outcome['objective']:.3f}, "
+            f"certified bound {outcome['dual_bound']:.3f}"
+        )
+        for pairing in pairings:
+            self.say(
+                f"  {pairing['mentor_id']:>5} → {pairing['mentee_id']:<5} {pairing['score']:.3f}  "
+                f"{pairing['explanation']}"
+            )
+        for unmatched in outcome["unmatched"][:5]:
+            self.say(f"  unmatched {unmatched['employee_id']}: {unmatched['reason']}")
+        if len(outcome["unmatched"]) > 5:
+            self.say(f"  … and {len(outcome['unmatched']) - 5} more unmatched (reasons in the summary)")
