@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
+
 from sandbox.bamboohr import api_employees, api_performance, api_reports, api_webhooks
 from sandbox.bamboohr.account import SandboxAccount, SandboxClock
 from sandbox.bamboohr.errors import ApiError
@@ -132,6 +134,21 @@ class BambooHRSandbox:
     @property
     def clock(self) -> SandboxClock:
         return self.account.clock
+
+    def client(
+        self, *, accept_json: bool = True, validate_contract: bool = False, **options: Any
+    ) -> httpx.Client:
+        """An httpx client authenticated with the account's API key (BambooHR's Basic scheme, password
+        `x`); `validate_contract=True` checks every exchange against the OpenAPI description."""
+        headers = {"Accept": "application/json"} if accept_json else {}
+        hooks: dict[str, list[Any]] = {}
+        if validate_contract:
+            from sandbox.bamboohr.contract import httpx_event_hooks  # loads the spec: only when asked
+
+            hooks = httpx_event_hooks()
+        return httpx.Client(
+            base_url=self.base_url, auth=(self.api_key, "x"), headers=headers, event_hooks=hooks, **options
+        )
 
     def set_rate_limit(self, requests_per_second: float | None, burst: int | None = None) -> None:
         """Answer 429 with `Retry-After` beyond this rate; None switches the limit off."""
