@@ -18,11 +18,16 @@ parsed once per process. Its quirks, and how they are handled here:
 5. Statuses the spec leaves to BambooHR's technical overview (401 missing key, 429 rate limit,
    500/502/503/504 transient failures) are undeclared on most operations; when undeclared they
    are accepted without a body check, since they are transport behaviour, not operation shapes.
+6. Datasets errors are declared as `application/problem+json`, which openapi-core does not read
+   as JSON; a JSON deserializer is registered for that media type.
+7. `reports/custom` declares `format` as a lower-case enum while its description (and BambooHR)
+   accept any case; requests are checked as declared, so clients should send lower case.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import warnings
@@ -66,7 +71,10 @@ def spec_dict() -> dict[str, Any]:
 
 @functools.cache
 def _openapi() -> OpenAPI:
-    return OpenAPI.from_dict(spec_dict(), config=Config(spec_validator_cls=None))
+    config = Config(
+        spec_validator_cls=None, extra_media_type_deserializers={"application/problem+json": json.loads}
+    )
+    return OpenAPI.from_dict(spec_dict(), config=config)
 
 
 @functools.cache

@@ -141,14 +141,13 @@ class BambooHRSandbox:
         """An httpx client authenticated with the account's API key (BambooHR's Basic scheme, password
         `x`); `validate_contract=True` checks every exchange against the OpenAPI description."""
         headers = {"Accept": "application/json"} if accept_json else {}
-        hooks: dict[str, list[Any]] = {}
+        headers.update(options.pop("headers", None) or {})
+        options.setdefault("auth", (self.api_key, "x"))
         if validate_contract:
             from sandbox.bamboohr.contract import httpx_event_hooks  # loads the spec: only when asked
 
-            hooks = httpx_event_hooks()
-        return httpx.Client(
-            base_url=self.base_url, auth=(self.api_key, "x"), headers=headers, event_hooks=hooks, **options
-        )
+            options["event_hooks"] = httpx_event_hooks()
+        return httpx.Client(base_url=self.base_url, headers=headers, **options)
 
     def set_rate_limit(self, requests_per_second: float | None, burst: int | None = None) -> None:
         """Answer 429 with `Retry-After` beyond this rate; None switches the limit off."""
