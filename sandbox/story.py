@@ -8,6 +8,7 @@ assert on the same `StoryResult`.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections import Counter
@@ -155,26 +156,27 @@ class Story:
             raise RuntimeError(f"functions failed while draining: {report.failures}")
 
     def _story(self, sandbox: BambooHRSandbox, stack: LocalStack, admin: AdminClient) -> None:
-        from connectors.bamboohr.registration import register_webhook  # the CLI's own code path
+        from infra.secrets import put_secret_json, webhook_private_key
 
-        secret = {
-            "provider": "bamboohr",
-            "company_domain": "acme",
-            "api_key": sandbox.api_key,
-            "base_url": sandbox.base_url,
-        }
-        from infra.secrets import put_secret_json
-
-        put_secret_json(stack.physical_id("HrisCredentialsSecret"), secret)
-        with self._timed("connect"):
-            webhook = register_webhook(
-                secret,
-                url=f"{stack.api_url}/webhooks/bamboohr",
-                secret_id=stack.physical_id("WebhookSigningSecret"),
-            )
-        self.say(
-            f"Connected: permissioned webhook {webhook.webhook_id} registered, key stored in Secrets Manager"
+        secret_arn = stack.physical_id("HrisCredentialsSecret")
+        webhook_secret_arn = stack.physical_id("WebhookSigningSecret")
+        put_secret_json(
+            secret_arn,
+            {
+                "provider": "bamboohr",
+                "company_domain": "acme",
+                "api_key": sandbox.api_key,
+                "base_url": sandbox.base_url,
+            },
         )
+        with self._timed("connect"):
+            registered = self._register_webhook(secret_arn, webhook_secret_arn)
+        private_key = webhook_private_key(webhook_secret_arn)
+        self.say(
+            f"Connected: permissioned webhook {registered['webhook_id']} monitoring "
+            f"{len(registered['monitored_fields'])} fields; its private key is in Secrets Manager"
+        )
+        goals_before = self._goal_count(sandbox)
 
         with self._timed("full_sync"):
             admin.request_sync("full")
@@ -214,12 +216,41 @@ class Story:
             }
 
         with self._timed("new_hire"):
-            self._new_hire(sandbox, stack, admin, webhook.private_key)
+            self._new_hire(sandbox, stack, private_key)
         self._count_rows(sandbox)
+        self.result.goals_written = self._goal_count(sandbox) - goals_before
 
-    def _new_hire(
-        self, sandbox: BambooHRSandbox, stack: LocalStack, admin: AdminClient, private_key: str
-    ) -> None:
+    @staticmethod
+    def _register_webhook(secret_arn: str, webhook_secret_arn: str) -> dict[str, Any]:
+        """The admin's own command, `mentorbridge bamboohr register-webhook`, run in-process.
+
+        BambooHR only delivers to https URLs: on a deployed stack this is the `WebhookUrl` output; here
+        the demo delivers the signed webhooks itself, to the local HTTP API.
+        """
+        from mentorbridge_cli.main import build_parser
+
+        out = io.StringIO()
+        args = build_parser().parse_args(
+            [
+                "bamboohr",
+                "register-webhook",
+                "--secret-id",
+                secret_arn,
+                "--webhook-secret-id",
+                webhook_secret_arn,
+                "--url",
+                "https://abc123.execute-api.us-east-1.amazonaws.com/webhooks/bamboohr",
+            ]
+        )
+        args.handler(args, out=out)
+        registered: dict[str, Any] = json.loads(out.getvalue())
+        return registered
+
+    @staticmethod
+    def _goal_count(sandbox: BambooHRSandbox) -> int:
+        return sum(len(goals) for goals in sandbox.account.goals.values())
+
+    def _new_hire(self, sandbox: BambooHRSandbox, stack: LocalStack, private_key: str) -> None:
         from connectors.bamboohr.webhooks import sign
 
         hire = NEW_HIRE.model_copy(update={"hire_date": sandbox.clock.today()})

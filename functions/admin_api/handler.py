@@ -10,22 +10,20 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
 from functions.shared.http_errors import register_error_handlers
 from functions.shared.lazy import Lazy
+from functions.shared.observability import observability
 from mentorship.approval import ApprovalService, Decisions
 from mentorship.errors import InvalidRequest, NotFound
 from mentorship.models import MatchRun, Pairing, Program
 from mentorship.ports import PairingStore, ProgramStore
 from mentorship.runs import MatchingService
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = observability()
 app = APIGatewayHttpResolver()
 register_error_handlers(app, logger)
 
@@ -60,9 +58,8 @@ class Services:
 
 
 def _build() -> Services:
-    from infra.events import EventBridgePublisher
-
     from infra.dynamodb import DynamoEmployeeDirectory, DynamoPairingStore, DynamoProgramStore
+    from infra.events import EventBridgePublisher
     from infra.settings import AdminSettings, load_settings
 
     settings = load_settings(AdminSettings)

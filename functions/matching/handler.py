@@ -9,25 +9,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.lazy import Lazy
+from functions.shared.observability import observability
 from mentorship.events import EmployeeHired, MatchRunRequested
 from mentorship.runs import MatchingService
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = observability()
 
 
 def _build() -> MatchingService:
-    from infra.events import EventBridgePublisher
-    from mentorship.matching import match_programme
-
     from infra.dynamodb import DynamoEmployeeDirectory, DynamoPairingStore, DynamoProgramStore
+    from infra.events import EventBridgePublisher
     from infra.settings import MatchingSettings, load_settings
+    from mentorship.matching import match_programme
 
     settings = load_settings(MatchingSettings)
     return MatchingService(

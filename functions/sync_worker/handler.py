@@ -9,27 +9,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.lazy import Lazy
+from functions.shared.observability import observability
 from mentorship.sync import SyncReport, SyncService
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = observability()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def _build() -> SyncService:
     from connectors.factory import connector_from_secret
+    from infra.dynamodb import DynamoEmployeeDirectory, DynamoSyncStateStore, DynamoWriteLedger
     from infra.events import EventBridgePublisher
     from infra.secrets import read_secret_json
-
-    from infra.dynamodb import DynamoEmployeeDirectory, DynamoSyncStateStore, DynamoWriteLedger
     from infra.settings import SyncSettings, load_settings
 
     settings = load_settings(SyncSettings)

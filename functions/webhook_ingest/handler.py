@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -24,11 +23,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.http_errors import register_error_handlers
 from functions.shared.lazy import Lazy
+from functions.shared.observability import observability
 from mentorship.ports import ChangeHint, InboundEventVerifier
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = observability()
 app = APIGatewayHttpResolver()
 register_error_handlers(app, logger)
 
@@ -47,7 +45,6 @@ def _build() -> Dependencies:
     from connectors.bamboohr.webhooks import BambooHRWebhookVerifier
     from infra.queues import SyncQueue
     from infra.secrets import webhook_private_key
-
     from infra.settings import TableSettings, WebhookSettings, load_settings
 
     settings = load_settings(WebhookSettings)

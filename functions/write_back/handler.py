@@ -10,32 +10,29 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.lazy import Lazy
+from functions.shared.observability import observability
 from mentorship.events import PairingApproved, PairingEnded
 from mentorship.write_back import WriteBackService
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = observability()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def _build() -> WriteBackService:
     from connectors.factory import connector_from_secret
-    from infra.secrets import read_secret_json
-
     from infra.dynamodb import (
         DynamoEmployeeDirectory,
         DynamoPairingStore,
         DynamoProgramStore,
         DynamoWriteLedger,
     )
+    from infra.secrets import read_secret_json
     from infra.settings import WriteBackSettings, load_settings
 
     settings = load_settings(WriteBackSettings)
