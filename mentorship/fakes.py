@@ -54,6 +54,9 @@ class InMemoryEmployeeDirectory:
         self._employees[employee.employee_id] = employee
         return True
 
+    def upsert_many(self, employees: Sequence[Employee]) -> list[tuple[Employee | None, bool]]:
+        return [(self.get(employee.employee_id), self.upsert(employee)) for employee in employees]
+
     def all(self) -> Iterable[Employee]:
         return list(self._employees.values())
 

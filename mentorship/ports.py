@@ -97,6 +97,13 @@ class EmployeeDirectory(Protocol):
         """Store the record; False when it is unchanged or older than what is stored."""
         ...
 
+    def upsert_many(self, employees: Sequence[Employee]) -> list[tuple[Employee | None, bool]]:
+        """Per employee, in order: the record stored before, and whether `upsert` stored a change.
+
+        For full syncs: adapters answer in bulk what `(get(id), upsert(e))` would answer one by one.
+        """
+        ...
+
     def all(self) -> Iterable[Employee]: ...
 
 

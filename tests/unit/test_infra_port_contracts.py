@@ -6,6 +6,7 @@ adapter and every service test that relies on it would be lying.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -23,6 +24,8 @@ from infra.dynamodb import (
     DynamoWriteLedger,
 )
 from infra.dynamodb.schema import create_table
+from infra.events import EventBridgePublisher
+from mentorship import ports as ports_module
 from mentorship.errors import InvalidRequest, NotFound
 from mentorship.fakes import (
     InMemoryEmployeeDirectory,
@@ -30,6 +33,7 @@ from mentorship.fakes import (
     InMemoryProgramStore,
     InMemorySyncStateStore,
     InMemoryWriteLedger,
+    RecordingEventPublisher,
 )
 from mentorship.models import (
     CoachableSkill,
@@ -197,6 +201,43 @@ def test_get_many_returns_the_known_ids_only(ports: Ports) -> None:
     assert found["e42"].level == 42 % 9 + 1
 
 
+def test_upsert_many_answers_as_get_then_upsert_would_one_by_one(ports: Ports) -> None:
+    # Given five stored employees as of 09:00
+    for number in range(5):
+        ports.directory.upsert(employee(f"e{number}", level=3, at=T0))
+    later, earlier = T0 + timedelta(hours=1), T0 - timedelta(hours=1)
+    batch = [
+        employee("e0", level=3, at=T0),  # unchanged
+        employee("e1", level=4, at=later),  # changed, newer
+        employee("e2", level=5, at=earlier),  # changed, but older than what is stored
+        employee("e3", level=3, at=later),  # unchanged facts, newer timestamp
+        employee("e4", level=7, at=None),  # changed, no timestamp
+        employee("new", level=2, at=T0),  # never seen
+        employee("new", level=6, at=later),  # the same new person again, changed later in the batch
+    ]
+    # When the batch is upserted at once
+    outcome = ports.directory.upsert_many(batch)
+    # Then each entry reports the record before it and whether it stored a change
+    before = employee("e0", level=3, at=T0)
+    assert [(previous and previous.level, stored) for previous, stored in outcome] == [
+        (3, False),
+        (3, True),
+        (3, False),
+        (3, False),
+        (3, True),
+        (None, True),
+        (2, True),
+    ]
+    assert outcome[0][0] == before
+    # And the directory holds what one-by-one upserts would have left
+    assert [ports.directory.get(i).level for i in ("e0", "e1", "e2", "e3", "e4", "new")] == [3, 4, 3, 3, 7, 6]
+    assert ports.directory.get("e3").source_updated_at == later
+    # And the advanced timestamp fences off a change delayed from before it
+    assert ports.directory.upsert_many([employee("e3", level=9, at=T0 + timedelta(minutes=30))]) == [
+        (ports.directory.get("e3"), False)
+    ]
+
+
 # --- ProgramStore ---------------------------------------------------------------------------------
 
 
@@ -341,3 +382,37 @@ def test_ledger_remembers_the_receipt_of_each_write(ports: Ports) -> None:
     ports.ledger.put("pairing#p-1#mentor", receipt)
     assert ports.ledger.get("pairing#p-1#mentor") == receipt
     assert ports.ledger.get("pairing#p-1#mentee") is None
+
+
+# --- both implementations expose every port method, with the port's parameters ---------------------
+
+PORTS_AND_IMPLEMENTATIONS = [
+    (ports_module.EmployeeDirectory, DynamoEmployeeDirectory, InMemoryEmployeeDirectory),
+    (ports_module.ProgramStore, DynamoProgramStore, InMemoryProgramStore),
+    (ports_module.PairingStore, DynamoPairingStore, InMemoryPairingStore),
+    (ports_module.SyncStateStore, DynamoSyncStateStore, InMemorySyncStateStore),
+    (ports_module.WriteLedger, DynamoWriteLedger, InMemoryWriteLedger),
+    (ports_module.EventPublisher, EventBridgePublisher, RecordingEventPublisher),
+]
+
+
+def _public_methods(cls: type) -> dict[str, list[str]]:
+    return {
+        name: list(inspect.signature(member).parameters)
+        for name, member in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    }
+
+
+@pytest.mark.parametrize(
+    ("port", "adapter", "fake"), PORTS_AND_IMPLEMENTATIONS, ids=lambda p: getattr(p, "__name__", "")
+)
+def test_adapter_and_fake_implement_every_port_method_with_its_parameters(
+    port: type, adapter: type, fake: type
+) -> None:
+    wanted = _public_methods(port)
+    assert wanted, f"{port.__name__} declares no methods"
+    for implementation in (adapter, fake):
+        offered = _public_methods(implementation)
+        for name, parameters in wanted.items():
+            assert offered.get(name) == parameters, f"{implementation.__name__}.{name}"
