@@ -1,0 +1,368 @@
+"""The matching engine: whole-cohort optimum over all valid pairs, with a certificate.
+
+Pipeline: pools -> arrays (cohort) -> one scan of every valid pair keeping each mentee's best few
+(plus the best value left behind) -> exact solve on those candidates -> pricing: a mentee whose
+left-behind bound could beat its dual is rescanned at the current mentor prices and its improving
+pairs join the candidates -> re-solve, until every valid pair has reduced cost <= 0. The duals
+are then a proof of optimality over all valid pairs, not just the candidates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from mentorship.errors import InvalidRequest, NotFound
+from mentorship.matching.candidates import SkillIndex, index_skills, scan
+from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
+from mentorship.matching.explain import explain_pair
+from mentorship.matching.outcome import MatchOutcome, ProposedPair
+from mentorship.matching.reasons import unmatched_reasons
+from mentorship.matching.scoring import (
+    COMPONENTS,
+    Embedding,
+    components,
+    effective_weights,
+    embed,
+    pair_values,
+)
+from mentorship.matching.solver import Solution, solve
+from mentorship.models import Employee, Pairing, PairingStatus, Program, UnmatchedMentee
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+FIRST_SCAN_KEEP = 8
+"""Candidates kept per mentee in the first scan; pricing adds more wherever they could matter."""
+PRICING_KEEP = 8
+TOLERANCE = 1e-9
+"""Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
+
+_REPEAT_STATUSES = frozenset({PairingStatus.APPROVED, PairingStatus.ENDED})
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    program: Program
+    cohort: Cohort
+    embedding: Embedding
+    skills: SkillIndex
+    forbidden: dict[int, list[int]]
+    excluded: dict[str, str]
+
+
+def _prepare(
+    program: Program,
+    employees: Sequence[Employee],
+    *,
+    today: date,
+    history: Sequence[Pairing],
+    locked: Sequence[Pairing],
+    only_mentees: Collection[str] | None,
+    keep_pairs: Collection[tuple[str, str]],
+    synonyms: Mapping[str, str] | None,
+) -> _Prepared:
+    held: dict[str, int] = defaultdict(int)
+    locked_mentees: set[str] = set()
+    for pairing in locked:
+        held[pairing.mentor_id] += 1
+        locked_mentees.add(pairing.mentee_id)
+    cohort = build_cohort(
+        program,
+        employees,
+        today=today,
+        synonyms=synonyms,
+        excluded_mentees=locked_mentees,
+        only_mentees=only_mentees,
+        locked_load=held,
+    )
+    mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
+    mentor_col = {mentor_id: col for col, mentor_id in enumerate(cohort.mentors.ids)}
+    blocked: dict[int, set[int]] = defaultdict(set)
+    for pairing in history:
+        repeat = pairing.status in _REPEAT_STATUSES and not program.allow_repeat_pairings
+        rejected = pairing.status is PairingStatus.REJECTED
+        if not (repeat or rejected) or (pairing.mentor_id, pairing.mentee_id) in keep_pairs:
+            continue
+        row, col = mentee_row.get(pairing.mentee_id), mentor_col.get(pairing.mentor_id)
+        if row is not None and col is not None:
+            blocked[row].add(col)
+    excluded: dict[str, str] = {}
+    if only_mentees is not None:
+        for mentee_id in sorted(set(only_mentees) - set(mentee_row) - locked_mentees):
+            index = cohort.index_of.get(mentee_id)
+            if index is None:
+                excluded[mentee_id] = "is not in the employee directory: run a sync, then match again"
+                continue
+            why = pool_exclusion(employees[index], program.mentee_pool, mentor=False, today=today)
+            excluded[mentee_id] = f"not in the mentee pool: {why or 'outside the programme'}"
+    weights = effective_weights(program)
+    return _Prepared(
+        program=program,
+        cohort=cohort,
+        embedding=embed(cohort, weights),
+        skills=index_skills(cohort),
+        forbidden={row: sorted(cols) for row, cols in blocked.items()},
+        excluded=excluded,
+    )
+
+
+def match_programme(
+    program: Program,
+    employees: Sequence[Employee],
+    *,
+    today: date,
+    history: Sequence[Pairing] = (),
+    locked: Sequence[Pairing] = (),
+    only_mentees: Collection[str] | None = None,
+    current: Sequence[Pairing] | None = None,
+    change_penalty: float = 0.0,
+    synonyms: Mapping[str, str] | None = None,
+) -> MatchOutcome:
+    """The best pairing of the programme's mentees and mentors, provably optimal over all valid pairs.
+
+    `locked` pairings keep their mentor slots and mentees (incremental mode); `current` pairings
+    earn `change_penalty` when kept (re-optimisation mode); `history` blocks repeats.
+    """
+    if change_penalty < 0:
+        raise InvalidRequest("change_penalty must not be negative", field="change_penalty")
+    keep_pairs = {(pairing.mentor_id, pairing.mentee_id) for pairing in current or ()}
+    prepared = _prepare(
+        program,
+        employees,
+        today=today,
+        history=history,
+        locked=locked,
+        only_mentees=only_mentees,
+        keep_pairs=keep_pairs,
+        synonyms=synonyms,
+    )
+    cohort, embedding = prepared.cohort, prepared.embedding
+    mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
+    all_rows = np.arange(mentee_count, dtype=np.int64)
+    first = scan(
+        program,
+        cohort,
+        embedding,
+        prepared.skills,
+        all_rows,
+        keep=FIRST_SCAN_KEEP,
+        forbidden=prepared.forbidden,
+    )
+    keys = first.mentee * max(mentor_count, 1) + first.mentor
+    bonus_keys = _kept_pair_keys(prepared, keep_pairs, first)
+    keys = np.union1d(keys, bonus_keys)
+    raw_bound = first.left_behind
+    scan_bound = first.left_behind.copy()
+    scan_round = np.zeros(mentee_count, dtype=np.int64)
+    price_history: list[FloatArray] = [np.zeros(mentor_count)]
+    rounds = 0
+    resolve = True
+    while True:
+        if resolve:
+            rounds += 1
+            pair_mentee, pair_mentor = np.divmod(keys, max(mentor_count, 1))
+            value = pair_values(cohort, embedding.weights, pair_mentee, pair_mentor)
+            value[np.isin(keys, bonus_keys)] += change_penalty
+            solution = solve(
+                mentee_count,
+                mentor_count,
+                pair_mentee,
+                pair_mentor,
+                value,
+                cohort.residual,
+                embedding.slot_costs,
+            )
+        drift = np.asarray([np.maximum(old - solution.price, 0.0).max(initial=0.0) for old in price_history])
+        bound = np.minimum(raw_bound, scan_bound + drift[scan_round])
+        doubtful = np.flatnonzero(bound > solution.u + TOLERANCE)
+        if doubtful.size == 0:
+            break
+        price_history.append(solution.price.copy())
+        rescan = scan(
+            program,
+            cohort,
+            embedding,
+            prepared.skills,
+            doubtful,
+            keep=PRICING_KEEP,
+            price=solution.price,
+            forbidden=prepared.forbidden,
+        )
+        scan_bound[doubtful] = rescan.left_behind[doubtful]
+        scan_round[doubtful] = len(price_history) - 1
+        fresh = np.setdiff1d(rescan.mentee * max(mentor_count, 1) + rescan.mentor, keys)
+        # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
+        resolve = fresh.size > 0
+        keys = np.union1d(keys, fresh)
+    return _outcome(
+        prepared, solution, pair_mentee, pair_mentor, value, first.valid_count, keys, rounds, bonus_keys
+    )
+
+
+def _kept_pair_keys(
+    prepared: _Prepared, keep_pairs: Collection[tuple[str, str]], first_scan: object
+) -> IntArray:
+    """Keys of current pairings that are still valid, so re-optimisation can keep them."""
+    cohort = prepared.cohort
+    if not keep_pairs:
+        return np.zeros(0, dtype=np.int64)
+    mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
+    mentor_col = {mentor_id: col for col, mentor_id in enumerate(cohort.mentors.ids)}
+    from mentorship.matching.rules import evaluate
+
+    keys: list[int] = []
+    for mentor_id, mentee_id in sorted(keep_pairs):
+        row, col = mentee_row.get(mentee_id), mentor_col.get(mentor_id)
+        if row is None or col is None or cohort.residual[col] == 0:
+            continue
+        rows, cols = np.asarray([row]), np.asarray([col])
+        shares_skill = bool(((cohort.wish_priority[row] > 0) & (cohort.proficiency[col] > 0)).any())
+        if shares_skill and bool(evaluate(prepared.program, cohort, rows, cols).all()[0, 0]):
+            if col not in prepared.forbidden.get(row, ()):
+                keys.append(row * max(cohort.mentors.size, 1) + col)
+    return np.asarray(sorted(keys), dtype=np.int64)
+
+
+def _outcome(
+    prepared: _Prepared,
+    solution: Solution,
+    pair_mentee: IntArray,
+    pair_mentor: IntArray,
+    value: FloatArray,
+    valid_count: IntArray,
+    keys: IntArray,
+    rounds: int,
+    bonus_keys: IntArray,
+) -> MatchOutcome:
+    cohort, embedding = prepared.cohort, prepared.embedding
+    weights = embedding.weights
+    chosen = np.flatnonzero(solution.chosen)
+    rows, cols = pair_mentee[chosen], pair_mentor[chosen]
+    parts = components(cohort, rows, cols)
+    # Within one mentor, the better pairs take the earlier (more valuable) slots.
+    order = np.lexsort((rows, -value[chosen], cols))
+    slot = np.zeros(chosen.size, dtype=np.int64)
+    if chosen.size:
+        sorted_cols = cols[order]
+        starts = np.searchsorted(sorted_cols, sorted_cols, side="left")
+        slot[order] = np.arange(chosen.size) - starts
+    load_component = 1.0 - (cohort.locked_load[cols] + slot) / np.maximum(cohort.capacity[cols], 1)
+    pairs: list[ProposedPair] = []
+    for position in range(chosen.size):
+        row, col = int(rows[position]), int(cols[position])
+        breakdown = {name: float(parts[name][position]) for name in COMPONENTS if name in parts}
+        breakdown["load_spread"] = float(load_component[position])
+        score = float(sum(weights[name] * breakdown[name] for name in COMPONENTS))
+        first_slot = bool(cohort.locked_load[col] == 0 and slot[position] == 0)
+        pairs.append(
+            ProposedPair(
+                mentor_id=cohort.mentors.ids[col],
+                mentee_id=cohort.mentees.ids[row],
+                score=score,
+                components=breakdown,
+                explanation=explain_pair(cohort, row, col, first_slot=first_slot),
+            )
+        )
+    pairs.sort(key=lambda pair: (pair.mentee_id, pair.mentor_id))
+    matched = np.zeros(cohort.mentees.size, dtype=np.bool_)
+    matched[rows] = True
+    unmatched = [
+        UnmatchedMentee(employee_id=mentee_id, reason=reason)
+        for mentee_id, reason in sorted(prepared.excluded.items())
+    ]
+    unmatched += unmatched_reasons(prepared.program, cohort, prepared.forbidden, matched, valid_count)
+    residual_costs = {
+        cohort.mentors.ids[col]: tuple(
+            float(cost) for cost in embedding.slot_costs[col, : cohort.residual[col]]
+        )
+        for col in range(cohort.mentors.size)
+    }
+    return MatchOutcome(
+        pairs=pairs,
+        unmatched=unmatched,
+        objective=solution.objective,
+        dual_bound=solution.dual_bound,
+        mentee_duals=dict(zip(cohort.mentees.ids, solution.u.tolist(), strict=True)),
+        mentor_duals=dict(zip(cohort.mentors.ids, solution.price.tolist(), strict=True)),
+        mentor_pool_size=cohort.mentors.size,
+        mentee_pool_size=cohort.mentees.size,
+        valid_pairs=int(valid_count.sum()),
+        candidate_pairs=int(keys.size),
+        pricing_rounds=rounds,
+        slot_costs=residual_costs,
+    )
+
+
+def suggest_mentors(
+    program: Program,
+    employees: Sequence[Employee],
+    mentee_id: str,
+    k: int = 5,
+    *,
+    today: date,
+    history: Sequence[Pairing] = (),
+    locked: Sequence[Pairing] = (),
+    synonyms: Mapping[str, str] | None = None,
+) -> list[ProposedPair]:
+    """The k best valid mentors for one mentee, best first, for programmes where mentees choose.
+
+    Each suggestion's load_spread reflects the mentor's next free slot, so a mentor with room
+    ranks above an equally good one who is nearly full.
+    """
+    if k < 1:
+        raise InvalidRequest("k must be at least 1", field="k")
+    prepared = _prepare(
+        program,
+        employees,
+        today=today,
+        history=history,
+        locked=[pairing for pairing in locked if pairing.mentee_id != mentee_id],
+        only_mentees={mentee_id},
+        keep_pairs=set(),
+        synonyms=synonyms,
+    )
+    if mentee_id in prepared.excluded:
+        if mentee_id not in prepared.cohort.index_of:
+            raise NotFound(f"employee {mentee_id} is not in the directory")
+        raise InvalidRequest(f"employee {mentee_id} {prepared.excluded[mentee_id]}", field="mentee_id")
+    cohort, embedding = prepared.cohort, prepared.embedding
+    next_slot_cost = np.where(
+        cohort.residual > 0, embedding.slot_costs[:, 0] if embedding.slot_costs.size else 0.0, 0.0
+    )
+    found = scan(
+        program,
+        cohort,
+        embedding,
+        prepared.skills,
+        np.zeros(1, dtype=np.int64),
+        keep=k,
+        price=next_slot_cost,
+        forbidden=prepared.forbidden,
+    )
+    cols = found.mentor
+    rows = found.mentee
+    parts = components(cohort, rows, cols)
+    load_component = 1.0 - cohort.locked_load[cols] / np.maximum(cohort.capacity[cols], 1)
+    weights = embedding.weights
+    suggestions: list[ProposedPair] = []
+    for position in range(cols.size):
+        breakdown = {name: float(parts[name][position]) for name in parts}
+        breakdown["load_spread"] = float(load_component[position])
+        col = int(cols[position])
+        suggestions.append(
+            ProposedPair(
+                mentor_id=cohort.mentors.ids[col],
+                mentee_id=mentee_id,
+                score=float(sum(weights[name] * breakdown[name] for name in COMPONENTS)),
+                components=breakdown,
+                explanation=explain_pair(cohort, 0, col, first_slot=bool(cohort.locked_load[col] == 0)),
+            )
+        )
+    suggestions.sort(key=lambda pair: (-pair.score, pair.mentor_id))
+    return suggestions

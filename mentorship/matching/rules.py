@@ -1,0 +1,123 @@
+"""The hard rules of a programme, evaluated on whole blocks of (mentee, mentor) pairs at once.
+
+A pair is valid when every rule passes; the solver only ever sees valid pairs, so no proposal can
+break one. The same rules, counted one by one, explain why a mentee has no eligible mentor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from mentorship.models import Program, ProgramKind
+
+if TYPE_CHECKING:
+    from mentorship.matching.cohort import Cohort
+
+WORKDAY_HOURS = 8.0
+"""Both people work 9 to 5 local time; shared hours are the overlap of those windows."""
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+def shared_hours_matrix(offsets: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Hours of shared 9-to-5 working time between every pair of UTC offsets (days wrap around)."""
+    apart = np.abs(offsets[:, None] - offsets[None, :]) % 24.0
+    apart = np.minimum(apart, 24.0 - apart)
+    return np.clip(WORKDAY_HOURS - apart, 0.0, WORKDAY_HOURS)
+
+
+def level_rule_text(program: Program) -> str | None:
+    """The programme's level rule in words, or None where levels do not matter."""
+    gap = program.min_level_gap
+    if program.kind is ProgramKind.REVERSE:
+        return f"the mentor must be at least {gap} level{'s' if gap != 1 else ''} below the mentee"
+    if program.kind is ProgramKind.TRADITIONAL:
+        return f"the mentor must be at least {gap} level{'s' if gap != 1 else ''} above the mentee"
+    if program.kind is ProgramKind.PEER:
+        band = program.peer_band
+        return (
+            "mentor and mentee must be at the same level"
+            if band == 0
+            else (f"mentor and mentee must be within {band} level{'s' if band != 1 else ''} of each other")
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class RuleMasks:
+    """Each hard rule's verdict on a block of pairs (True = the rule allows the pair)."""
+
+    not_self: BoolArray
+    level: BoolArray
+    outside_chain: BoolArray
+    no_shared_manager: BoolArray
+    time_zone: BoolArray
+    language: BoolArray
+
+    def all(self) -> BoolArray:
+        return (
+            self.not_self
+            & self.level
+            & self.outside_chain
+            & self.no_shared_manager
+            & self.time_zone
+            & self.language
+        )
+
+
+def level_allows(program: Program, mentee_level: IntArray, mentor_level: IntArray) -> BoolArray:
+    """The programme's level rule (broadcasting); unknown levels (-1) fail any level rule."""
+    gap = program.min_level_gap
+    known = (mentee_level >= 0) & (mentor_level >= 0)
+    if program.kind is ProgramKind.REVERSE:
+        return known & (mentor_level <= mentee_level - gap)
+    if program.kind is ProgramKind.TRADITIONAL:
+        return known & (mentor_level >= mentee_level + gap)
+    if program.kind is ProgramKind.PEER:
+        return known & (np.abs(mentor_level - mentee_level) <= program.peer_band)
+    return np.ones(np.broadcast_shapes(mentee_level.shape, mentor_level.shape), dtype=np.bool_)
+
+
+def evaluate(program: Program, cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> RuleMasks:
+    """Every hard rule for the block mentee_rows x mentor_cols (pool positions)."""
+    mentees, mentors = cohort.mentees, cohort.mentors
+    person_e = mentees.people[mentee_rows][:, None]
+    person_m = mentors.people[mentor_cols][None, :]
+    shape = (len(mentee_rows), len(mentor_cols))
+    tree = cohort.tree
+    outside_chain = ~(tree.is_above(person_m, person_e) | tree.is_above(person_e, person_m))
+    everyone = np.ones(shape, dtype=np.bool_)
+    if program.exclude_shared_manager:
+        boss_e = tree.parent[person_e]
+        no_shared = ~((boss_e == tree.parent[person_m]) & (boss_e >= 0))
+    else:
+        no_shared = everyone
+    if program.min_time_zone_overlap_hours is not None:
+        tz_e = mentees.time_zone[mentee_rows][:, None]
+        tz_m = mentors.time_zone[mentor_cols][None, :]
+        hours = cohort.shared_hours[np.maximum(tz_e, 0), np.maximum(tz_m, 0)]
+        zone_ok = (hours >= program.min_time_zone_overlap_hours - 1e-9) & (tz_e >= 0) & (tz_m >= 0)
+    else:
+        zone_ok = everyone
+    if program.require_shared_language:
+        language_ok = cohort.language_overlap[
+            mentees.language_set[mentee_rows][:, None], mentors.language_set[mentor_cols][None, :]
+        ]
+    else:
+        language_ok = everyone
+    return RuleMasks(
+        not_self=np.broadcast_to(person_e != person_m, shape),
+        level=np.broadcast_to(
+            level_allows(program, mentees.level[mentee_rows][:, None], mentors.level[mentor_cols][None, :]),
+            shape,
+        ),
+        outside_chain=np.broadcast_to(outside_chain, shape),
+        no_shared_manager=np.broadcast_to(no_shared, shape),
+        time_zone=np.broadcast_to(zone_ok, shape),
+        language=np.broadcast_to(language_ok, shape),
+    )

@@ -1,0 +1,143 @@
+"""Pair scores: weighted components in [0, 1], computed for whole blocks of pairs at once.
+
+Components (mentee i, mentor j):
+  skill_fit        sum over i's wishes of weight (priority, focus skills doubled; sums to 1)
+                   times j's proficiency / 5 in that skill
+  goal_overlap     share of the skills named in i's goals that j coaches
+  cross_department 1 when both departments are known and differ
+  location         hours of shared 9-to-5 working time / 8
+  load_spread      1 - (slot - 1) / capacity for the mentor slot the pair takes, so a mentor's
+                   k-th mentee is worth less than the first and load spreads
+A pair's score is the weighted sum, weights normalised to sum to 1; every component but load_spread
+is an inner product of a mentee vector and a mentor vector, so a block of scores is one matrix product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from mentorship.errors import InvalidRequest
+from mentorship.matching.cohort import Cohort
+from mentorship.matching.rules import WORKDAY_HOURS
+from mentorship.models import Program, ProgramKind, ScoreWeights
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+COMPONENTS: tuple[str, ...] = ("skill_fit", "goal_overlap", "cross_department", "location", "load_spread")
+
+DEFAULT_WEIGHTS: dict[ProgramKind, ScoreWeights] = {
+    # Reverse mentoring exists to cross silos; peer learning to spread ideas between teams.
+    ProgramKind.REVERSE: ScoreWeights(
+        skill_fit=0.55, goal_overlap=0.1, cross_department=0.15, location=0.1, load_spread=0.1
+    ),
+    ProgramKind.TRADITIONAL: ScoreWeights(
+        skill_fit=0.55, goal_overlap=0.15, cross_department=0.1, location=0.1, load_spread=0.1
+    ),
+    ProgramKind.SKILLS: ScoreWeights(),
+    ProgramKind.PEER: ScoreWeights(
+        skill_fit=0.5, goal_overlap=0.1, cross_department=0.2, location=0.1, load_spread=0.1
+    ),
+}
+
+
+def effective_weights(program: Program) -> dict[str, float]:
+    """The programme's weights (or its kind's defaults), normalised to sum to 1."""
+    weights = program.weights or DEFAULT_WEIGHTS[program.kind]
+    raw = {name: float(getattr(weights, name)) for name in COMPONENTS}
+    total = sum(raw.values())
+    if total <= 0:
+        raise InvalidRequest("at least one score weight must be positive", field="weights")
+    return {name: value / total for name, value in raw.items()}
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """Mentee and mentor vectors whose inner product is a pair's value before slot costs.
+
+    value[i, j] = sum of weighted components + the load_spread weight (the first slot's worth);
+    each further slot of mentor j then costs `slot_costs[j, k]`.
+    """
+
+    mentee: FloatArray
+    mentor: FloatArray
+    slot_costs: FloatArray
+    weights: dict[str, float]
+
+
+def embed(cohort: Cohort, weights: dict[str, float]) -> Embedding:
+    """Build the vectors and the slot-cost table for a cohort."""
+    mentees, mentors = cohort.mentees, cohort.mentors
+    departments = int(max(mentees.department.max(initial=-1), mentors.department.max(initial=-1))) + 1
+    zones = cohort.shared_hours.shape[0]
+
+    def one_hot(codes: IntArray, width: int) -> FloatArray:
+        table = np.zeros((len(codes), width))
+        known = codes >= 0
+        table[np.flatnonzero(known), codes[known]] = 1.0
+        return table
+
+    zone_hours = np.zeros((mentees.size, zones))
+    known_zone = mentees.time_zone >= 0
+    zone_hours[known_zone] = cohort.shared_hours[mentees.time_zone[known_zone]] / WORKDAY_HOURS
+    mentee = np.hstack(
+        (
+            weights["skill_fit"] * cohort.wish_weight,
+            weights["goal_overlap"] * cohort.goal_weight,
+            weights["cross_department"] * (mentees.department >= 0)[:, None].astype(np.float64),
+            -weights["cross_department"] * one_hot(mentees.department, departments),
+            weights["location"] * zone_hours,
+            np.ones((mentees.size, 1)),
+        )
+    )
+    mentor = np.hstack(
+        (
+            cohort.proficiency,
+            (cohort.proficiency > 0).astype(np.float64),
+            (mentors.department >= 0)[:, None].astype(np.float64),
+            one_hot(mentors.department, departments),
+            one_hot(mentors.time_zone, zones),
+            np.full((mentors.size, 1), weights["load_spread"]),
+        )
+    )
+    width = int(cohort.residual.max(initial=0))
+    slot = np.arange(width)[None, :] + cohort.locked_load[:, None]
+    capacity = np.maximum(cohort.capacity, 1)[:, None]
+    slot_costs = weights["load_spread"] * slot / capacity
+    return Embedding(
+        mentee=np.ascontiguousarray(mentee),
+        mentor=np.ascontiguousarray(mentor),
+        slot_costs=slot_costs,
+        weights=weights,
+    )
+
+
+def components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> dict[str, FloatArray]:
+    """The pair components (all but load_spread) for aligned arrays of pairs, from the definitions."""
+    mentees, mentors = cohort.mentees, cohort.mentors
+    proficiency = cohort.proficiency[mentor_cols]
+    dept_e, dept_m = mentees.department[mentee_rows], mentors.department[mentor_cols]
+    tz_e, tz_m = mentees.time_zone[mentee_rows], mentors.time_zone[mentor_cols]
+    hours = np.where(
+        (tz_e >= 0) & (tz_m >= 0), cohort.shared_hours[np.maximum(tz_e, 0), np.maximum(tz_m, 0)], 0.0
+    )
+    return {
+        "skill_fit": (cohort.wish_weight[mentee_rows] * proficiency).sum(axis=1),
+        "goal_overlap": (cohort.goal_weight[mentee_rows] * (proficiency > 0)).sum(axis=1),
+        "cross_department": ((dept_e >= 0) & (dept_m >= 0) & (dept_e != dept_m)).astype(np.float64),
+        "location": hours / WORKDAY_HOURS,
+    }
+
+
+def pair_values(
+    cohort: Cohort, weights: dict[str, float], mentee_rows: IntArray, mentor_cols: IntArray
+) -> FloatArray:
+    """value[i, j] for aligned pairs: weighted components plus the first slot's load_spread worth."""
+    parts = components(cohort, mentee_rows, mentor_cols)
+    total = np.full(len(mentee_rows), weights["load_spread"])
+    for name, part in parts.items():
+        total += weights[name] * part
+    return total
