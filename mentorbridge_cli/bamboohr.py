@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from connectors.bamboohr.connector import BambooHRConnector
 from connectors.bamboohr.discovery import list_option_problems, mapping_problems, propose_mapping
 from connectors.bamboohr.settings import BambooHRFieldMapping, BambooHRSettings
-from mentorship.errors import HrisRejected, InvalidRequest, MappingError
+from mentorship.errors import HrisRejected, InvalidRequest, MappingError, MentorbridgeError
 
 # Standard fields whose change matters to matching (reporting line, org, employment status).
 STANDARD_MONITOR_FIELDS = (
@@ -45,6 +45,10 @@ STANDARD_MONITOR_FIELDS = (
 WEBHOOK_EVENTS = ("employee.created", "employee.updated", "employee.deleted")
 
 ConnectorFactory = Callable[[BambooHRSettings], BambooHRConnector]
+
+
+class KeyNotStored(MentorbridgeError):
+    """The webhook's private key could not be stored; the webhook was deleted again."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -147,12 +151,18 @@ def validate_command(
 
 
 def register_webhook_command(
-    args: argparse.Namespace, out: TextIO, connect: ConnectorFactory = BambooHRConnector
+    args: argparse.Namespace,
+    out: TextIO,
+    connect: ConnectorFactory = BambooHRConnector,
+    store_key: Callable[[str, str], None] | None = None,
 ) -> int:
     if not str(args.url).startswith("https://"):
         raise InvalidRequest("BambooHR only delivers to https:// URLs", field="url")
     settings = load_settings(args)
-    from infra.secrets import put_webhook_private_key
+    if store_key is None:
+        from infra.secrets import put_webhook_private_key
+
+        store_key = put_webhook_private_key
 
     with connect(settings) as connector:
         connector.validate_mapping()
@@ -186,10 +196,13 @@ def register_webhook_command(
             api.delete_webhook(webhook_id)
             raise HrisRejected("BambooHR created the webhook without a private key; it was deleted again")
         try:
-            put_webhook_private_key(args.webhook_secret_id, private_key)
-        except Exception:
+            store_key(args.webhook_secret_id, private_key)
+        except Exception as error:
             api.delete_webhook(webhook_id)  # an unverifiable webhook is worse than none: re-run cleanly
-            raise
+            raise KeyNotStored(
+                f"could not store the private key in {args.webhook_secret_id} ({type(error).__name__}); "
+                f"webhook {webhook_id} was deleted again, nothing is left to clean up"
+            ) from None
     _emit(
         out,
         {
