@@ -252,16 +252,20 @@ class SandboxAccount:
     def rows(self, employee_id: str, table: str) -> list[Row]:
         return self.tables[table].get(employee_id, [])
 
-    def current_row(self, employee_id: str, table: str, *, only_current: bool = True) -> Row | None:
+    def current_row(
+        self, employee_id: str, table: str, *, only_current: bool = True, today: str | None = None
+    ) -> Row | None:
         """The row in effect today (latest date not in the future); with `only_current=False` the
         latest row, future-dated or not. Before the first row takes effect, the earliest row."""
         rows = self.rows(employee_id, table)
         if not rows:
             return None
+        if len(rows) == 1:
+            return rows[0]
         ordered = sorted(rows, key=lambda row: (row.get("date") or "", int(row["id"] or 0)))
         if not only_current:
             return ordered[-1]
-        today = self.clock.today().isoformat()
+        today = today or self.clock.today().isoformat()
         effective = [row for row in ordered if (row.get("date") or "") <= today]
         return effective[-1] if effective else ordered[0]
 
@@ -270,7 +274,8 @@ class SandboxAccount:
         the effective table rows, supervisor facts from the manager's record)."""
         record = self._employees[employee_id]
         values = dict(record.values)
-        job = self.current_row(employee_id, "jobInfo", only_current=only_current) or {}
+        today = self.clock.today().isoformat()
+        job = self.current_row(employee_id, "jobInfo", only_current=only_current, today=today) or {}
         for alias in JOB_FIELDS:
             values[alias] = job.get(alias)
         manager_id = job.get("reportsTo")
@@ -282,7 +287,9 @@ class SandboxAccount:
         manager_name = _display_name(manager) if manager else None
         values["supervisor"] = manager_name
         values["reportsToName"] = manager_name
-        status_row = self.current_row(employee_id, "employmentStatus", only_current=only_current) or {}
+        status_row = (
+            self.current_row(employee_id, "employmentStatus", only_current=only_current, today=today) or {}
+        )
         values["employmentHistoryStatus"] = status_row.get("employmentStatus")
         values["terminationDate"] = (
             status_row.get("date") if status_row.get("employmentStatus") == TERMINATED else None
