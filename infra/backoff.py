@@ -8,12 +8,15 @@ left after the budget, so the invocation fails and its queue message is redelive
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 
 class DeliveryIncomplete(RuntimeError):
@@ -49,6 +52,8 @@ def deliver_all(
             return
         pending = send(pending)
         if pending and attempt + 1 < attempts:
+            # Counts only: entries can carry employee data, which never goes to a log.
+            logger.warning("%s: %d of %d entries refused, retrying", what, len(pending), len(items))
             # Full jitter: concurrent retriers spread out instead of throttling each other again.
             sleep(random.uniform(0, min(max_delay, base_delay * 2**attempt)))
     if pending:

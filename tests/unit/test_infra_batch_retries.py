@@ -204,3 +204,19 @@ def test_unprocessed_keys_of_a_batch_get_are_read_on_retry(moto: None) -> None:
     found = DynamoEmployeeDirectory("t", flaky, sleep=Sleeps()).get_many([f"e{n}" for n in range(30)])
     assert flaky.batch_sizes == [30, 12]
     assert sorted(found) == sorted(f"e{n}" for n in range(30))
+
+
+def test_a_retry_is_logged_with_counts_but_no_entry_content(
+    moto: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    sqs = boto3.client("sqs", region_name="eu-west-1")
+    url = sqs.create_queue(QueueName="sync")["QueueUrl"]
+    flaky = PartlyRefusing(sqs, "send_message_batch", refuse=2)
+    with caplog.at_level("WARNING", logger="infra.backoff"):
+        SyncQueue(url, flaky, sleep=Sleeps()).enqueue_hints(
+            [hint("emp-secretive-1"), hint("emp-secretive-2")]
+        )
+    assert [record.getMessage() for record in caplog.records] == [
+        "SendMessageBatch: 2 of 2 entries refused, retrying"
+    ]
+    assert "secretive" not in caplog.text
