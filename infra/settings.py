@@ -39,45 +39,47 @@ class _EnvSettings(BaseModel):
     )
 
 
+# Building blocks: one per resource a function talks to, composed into one model per function.
+
+
 class TableSettings(_EnvSettings):
     table_name: str = _NonEmpty
 
 
-class WebhookSettings(_EnvSettings):
+class EventBusSettings(_EnvSettings):
+    event_bus_name: str = _NonEmpty
+
+
+class SyncQueueSettings(_EnvSettings):
+    sync_queue_url: str = _NonEmpty
+
+
+class HrisSettings(_EnvSettings):
+    hris_secret_arn: str = _NonEmpty
+    hris_provider: HrisProvider
+
+
+class WebhookSettings(SyncQueueSettings):
     """Webhook ingest: verify with the webhook secret, enqueue hints for the sync worker."""
 
-    sync_queue_url: str = _NonEmpty
     webhook_secret_arn: str = _NonEmpty
     hris_provider: HrisProvider
 
 
-class SyncSettings(_EnvSettings):
+class SyncSettings(TableSettings, EventBusSettings, HrisSettings):
     """Sync worker: read the HRIS, upsert employees, publish what changed."""
 
-    table_name: str = _NonEmpty
-    event_bus_name: str = _NonEmpty
-    hris_secret_arn: str = _NonEmpty
-    hris_provider: HrisProvider
+
+class MatchingSettings(TableSettings, EventBusSettings):
+    """Matching: read programmes and employees, store runs and drafts, publish the outcome."""
 
 
-class MatchingSettings(_EnvSettings):
-    table_name: str = _NonEmpty
-    event_bus_name: str = _NonEmpty
+class WriteBackSettings(TableSettings, EventBusSettings, HrisSettings):
+    """Write-back: read approved pairings, write them and their training to the HRIS."""
 
 
-class WriteBackSettings(_EnvSettings):
-    table_name: str = _NonEmpty
-    event_bus_name: str = _NonEmpty
-    hris_secret_arn: str = _NonEmpty
-    hris_provider: HrisProvider
-
-
-class AdminSettings(_EnvSettings):
+class AdminSettings(TableSettings, EventBusSettings, SyncQueueSettings):
     """Admin API: programmes, runs, approvals, and triggering syncs."""
-
-    table_name: str = _NonEmpty
-    event_bus_name: str = _NonEmpty
-    sync_queue_url: str = _NonEmpty
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
