@@ -237,3 +237,20 @@ def test_writing_to_an_employee_bamboohr_does_not_have_is_rejected_with_its_reas
         connector.write_pairing(ghost, mentor, mentee)
     assert error.value.status_code == 404
     assert "888888" in str(error.value) or "not found" in str(error.value).lower()
+
+
+def test_an_oauth_bearer_token_reads_like_an_api_key(harness: Harness) -> None:
+    # Given an account that issued an OAuth token to the installation
+    harness.account.oauth_tokens.add("oauth-token-1")
+    connector = harness.make(api_key=None, oauth_token="oauth-token-1")
+    # When an employee is read with it, Then BambooHR accepts the bearer token
+    assert connector.read_employee("120") is not None
+    assert [r.status for r in harness.sandbox.request_log] == [200, 200, 200]
+
+
+def test_a_wrong_api_key_is_rejected_once_without_retrying(harness: Harness) -> None:
+    connector = harness.make(api_key="not-the-key")
+    with pytest.raises(HrisRejected) as error:
+        list(connector.read_all())
+    assert error.value.status_code == 401
+    assert len(harness.sandbox.request_log) == 1
