@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from sandbox.story import REPO_ROOT, Story
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # The functions' own logs are JSON for CloudWatch; the demo prints its own story instead.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     print("mentorbridge demo: BambooHR sandbox + AWS on moto, wired from template.yaml\n")
     result = Story(employees=args.employees, seed=args.seed, say=print).run()
 
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  training assignments:     {result.assignments}\n"
         f"  BambooHR requests:        {result.sandbox_requests}\n"
         f"  Lambda invocations:       {dict(result.invocations)}\n"
-        + "".join(f"  {name:<26}{seconds:.2f} s\n" for name, seconds in result.timings.items())
+        + "".join(f"  {name:<32}{seconds:6.2f} s\n" for name, seconds in result.timings.items())
         + f"\nSummary JSON: {args.out}"
     )
     return 0

@@ -83,7 +83,11 @@ LOCATIONS: tuple[tuple[str, str], ...] = (
 )
 
 LANGUAGES: tuple[str, ...] = ("en", "de", "pt", "es", "fr", "zh")
-FIRST = ("Dana", "Ari", "Sam", "Noor", "Kai", "Lena", "Omar", "Mia", "Tomás", "Yuki", "Ife", "Priya")
+FIRST = (
+    "Dana", "Ari", "Sam", "Noor", "Kai", "Lena", "Omar", "Mia", "Tomás", "Yuki", "Ife", "Priya",
+    "Jonas", "Amara", "Chen", "Sofia", "Mateo", "Hana", "Ravi", "Elif", "Lucas", "Zara", "Kofi", "Ines",
+    "Felix", "Aiko", "Nadia", "Oscar", "Leila", "Bruno", "Maya", "Tariq", "Greta", "Diego", "Nia", "Emil",
+)  # fmt: skip
 LAST = ("Rivera", "Okafor", "Schmidt", "Tan", "Kowalski", "Haddad", "Nguyen", "Silva", "Berg", "Adams")
 
 # Levels 1 (entry) .. 9 (executive); the CEO alone sits at the top.
