@@ -160,10 +160,11 @@ def changed(request: ApiRequest, account: SandboxAccount) -> ApiReply:
                 latest = max(latest, stamp)
     if kind != "all":
         entries = {key: entry for key, entry in entries.items() if entry["action"].lower() == kind}
-    payload = {"latest": format_timestamp(latest), "employees": entries}
+    latest_text = format_timestamp(latest)
+    payload = {"latest": latest_text, "employees": entries}
 
     def to_xml() -> ET.Element:
-        root = ET.Element("employees", {"latest": payload["latest"]})
+        root = ET.Element("employees", {"latest": latest_text})
         for entry in entries.values():
             ET.SubElement(root, "employee", entry)
         return root

@@ -7,6 +7,7 @@ Both return every employee, active or not, in one request (reports) or in pages 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import xml.etree.ElementTree as ET
@@ -246,8 +247,8 @@ def dataset_data(request: ApiRequest, account: SandboxAccount) -> ApiReply:
             view["employeeId"] = employee_id
             if predicate(view):
                 records.append(view)
-    for field, descending in reversed(order):
-        records.sort(key=lambda record, key=field: _sort_key(record.get(key)), reverse=descending)
+    for field, descending in reversed(order):  # stable sorts, last rule first
+        records.sort(key=functools.partial(_record_key, field), reverse=descending)
     total = len(records)
     pages = max(1, math.ceil(total / page_size))
     chunk = records[(page - 1) * page_size : page * page_size]
@@ -280,6 +281,10 @@ def _order_by(text: str, fields: list[str], instance: str) -> list[tuple[str, bo
             )
         rules.append((name, direction == "desc"))
     return rules
+
+
+def _record_key(field: str, record: dict[str, str | None]) -> tuple[int, float, str]:
+    return _sort_key(record.get(field))
 
 
 def _sort_key(value: str | None) -> tuple[int, float, str]:

@@ -55,18 +55,18 @@ def signed_delivery(
             {} if action != "updated" else {label: view.get(alias) for alias, label in post_fields.items()}
         )
         names = [FIELDS_BY_ALIAS[name].name for name in changed_fields if name in FIELDS_BY_ALIAS]
+        changed = names if action == "updated" else []
         record = {
             "id": employee_id,
             "action": action.capitalize(),
             "timestamp": when,
-            "changedFields": names if action == "updated" else [],
+            "changedFields": changed,
             "fields": fields,
         }
         if webhook.get("format") == "form-encoded":
-            pairs: list[tuple[str, str]] = [(f"employees[{employee_id}][action]", record["action"])]
+            pairs: list[tuple[str, str]] = [(f"employees[{employee_id}][action]", action.capitalize())]
             pairs += [
-                (f"employees[{employee_id}][changedFields][{i}]", name)
-                for i, name in enumerate(record["changedFields"])
+                (f"employees[{employee_id}][changedFields][{i}]", name) for i, name in enumerate(changed)
             ]
             pairs += [(f"employees[{employee_id}][{label}]", value or "") for label, value in fields.items()]
             body, content_type = urlencode(pairs).encode(), "application/x-www-form-urlencoded"
