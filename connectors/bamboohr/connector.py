@@ -2,7 +2,9 @@
 
 A full sync is a handful of requests whatever the head count: the mapping check (`meta/fields`,
 `meta/tables`, once per connector), one custom report for every employee's fields (it includes
-leavers, unlike the directory) and one `employees/all/tables/{table}` read per skills table.
+leavers, unlike the directory) and one `employees/all/tables/{table}` read per skills table. The
+report is deprecated in favour of Datasets; if BambooHR retires it (404/410) the connector reads
+the same fields from the Datasets API (1,000 employees per page) without anyone changing config.
 An incremental sync asks `employees/changed` and `employees/changed/tables/{table}` (custom-table
 edits may not mark the employee as changed, so both lists count), then one report filtered to the
 changed ids. The returned watermark is the time the fetch *started*, so nothing that changed while
@@ -24,6 +26,7 @@ from connectors.bamboohr.records import employee_fields, rows_by_employee, safe_
 from connectors.bamboohr.settings import BambooHRSettings
 from connectors.bamboohr.writeback import BambooHRWriter
 from connectors.http import Retrier
+from mentorship.errors import HrisRejected
 from mentorship.models import Employee, Pairing, TrainingAssignment
 from mentorship.ports import ChangeSet, WriteLedger, WriteReceipt
 
@@ -58,6 +61,7 @@ class BambooHRConnector:
             self.api, settings, ledger=ledger, retrier=self.api.retrier, today=lambda: self._clock().date()
         )
         self._mapping_checked = False
+        self._employee_source = settings.employee_source
 
     def close(self) -> None:
         self.api.close()
@@ -86,7 +90,7 @@ class BambooHRConnector:
     def read_all(self) -> Iterator[Employee]:
         """Every employee, leavers included, in a few whole-account requests."""
         self._ensure_mapping()
-        records = self.api.custom_report(employee_fields(self._mapping))
+        records = self._records()
         coach = rows_by_employee(self.api.table_rows("all", self._mapping.coach_skills.table))
         learn = rows_by_employee(self.api.table_rows("all", self._mapping.learn_skills.table))
         logger.info("BambooHR full read", extra={"employees": len(records), "requests": self.requests_sent})
@@ -107,9 +111,7 @@ class BambooHRConnector:
         upserted = (set(map(str, changed)) | set(coach) | set(learn)) - deleted
         employees: list[Employee] = []
         if upserted:
-            records = self.api.custom_report(
-                employee_fields(self._mapping), employee_ids=sorted(upserted, key=_order)
-            )
+            records = self._records(sorted(upserted, key=_order))
             for record in sorted(records, key=_id_order):
                 employee = self._employee(record, coach, learn)
                 if employee is not None:
@@ -123,6 +125,19 @@ class BambooHRConnector:
             deleted_ids=tuple(sorted(deleted, key=_order)),
             fetch_started_at=started,
         )
+
+    def _records(self, employee_ids: list[str] | None = None) -> list[Row]:
+        """Employee field values in bulk, from the report or, once it is gone, from Datasets."""
+        fields = employee_fields(self._mapping)
+        if self._employee_source == "custom_report":
+            try:
+                return self.api.custom_report(fields, employee_ids=employee_ids)
+            except HrisRejected as error:
+                if error.status_code not in (404, 410):
+                    raise
+                logger.warning("BambooHR custom report unavailable; reading from Datasets from now on")
+                self._employee_source = "datasets"
+        return self.api.dataset_rows(fields, employee_ids=employee_ids)
 
     def read_employee(self, employee_id: str) -> Employee | None:
         """The current record, or None when BambooHR no longer has this employee."""

@@ -9,6 +9,8 @@ names its field.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 
@@ -123,6 +125,14 @@ class BambooHRSettings(_Config):
     max_backoff_seconds: float = Field(default=20.0, ge=0, le=300)
     changed_since_overlap_seconds: float = Field(
         default=5.0, ge=0, le=3600, description="Re-read this much before the watermark to absorb clock skew"
+    )
+    employee_source: Literal["custom_report", "datasets"] = Field(
+        default="custom_report",
+        description=(
+            "Where employee fields are read in bulk: the custom report (one request for everyone) or "
+            "the Datasets API (1,000 per page); the connector falls back to datasets by itself if "
+            "BambooHR retires the report"
+        ),
     )
     action_plan_days: int = Field(
         default=90, ge=7, le=730, description="Due date of the mentee's action plan"

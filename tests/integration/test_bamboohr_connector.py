@@ -254,3 +254,30 @@ def test_a_wrong_api_key_is_rejected_once_without_retrying(harness: Harness) -> 
         list(connector.read_all())
     assert error.value.status_code == 401
     assert len(harness.sandbox.request_log) == 1
+
+
+def test_reading_employees_from_datasets_gives_the_same_result_as_the_report(harness: Harness) -> None:
+    from_report = [comparable(e) for e in harness.make().read_all()]
+    connector = harness.make(employee_source="datasets")
+    from_datasets = [comparable(e) for e in connector.read_all()]
+    assert from_datasets == from_report
+    assert harness.sandbox.requests(path_contains="/api/v2/datasets/employee/data")
+
+
+def test_when_bamboohr_retires_the_custom_report_the_connector_falls_back_to_datasets(
+    harness: Harness,
+) -> None:
+    # Given a fault-free read, then an account whose custom report is gone
+    expected = [comparable(e) for e in harness.make().read_all()]
+    harness.sandbox.faults.add(path=r"/reports/custom", status=410, times=100)
+    connector = harness.make()
+    # When a full sync and then an incremental one run
+    employees = [comparable(e) for e in connector.read_all()]
+    watermark = harness.sandbox.clock.now()
+    harness.sandbox.clock.advance(timedelta(minutes=1))
+    harness.account.update("130", department="Legal")
+    changes = connector.read_changes(watermark)
+    # Then both succeed through Datasets, and the report is not asked again after the first refusal
+    assert employees == expected
+    assert [e.department for e in changes.employees] == ["Legal"]
+    assert len([r for r in harness.sandbox.requests(path_contains="/reports/custom") if r.fault]) == 1

@@ -23,6 +23,7 @@ OPERATIONS_USED = {
     "list-tabular-fields",
     "list-list-fields",
     "request-custom-report",
+    "get-data-from-dataset-v2",
     "get-employee-table-data",
     "get-changed-employee-ids",
     "get-changed-employee-table-data",
@@ -78,6 +79,8 @@ def test_every_operation_the_connector_uses_conforms_to_the_openapi_description(
     connector.read_employee("140")
     assert connector.read_employee("987654") is None
     connector.read_goals("101")
+    datasets = harness.make(hooks=recorder.hooks(), employee_source="datasets")
+    assert [e.employee_id for e in datasets.read_changes(watermark).employees] == ["140"]
     # Writes: a pairing (rows + goal), its end (row updates), training assigned then completed
     approved = pairing()
     mentor, mentee = by_id(WORKFORCE)["101"], by_id(WORKFORCE)["105"]
@@ -101,7 +104,7 @@ def test_every_operation_the_connector_uses_conforms_to_the_openapi_description(
     api.delete_webhook(str(created["id"]))
     # Then every operation was exercised, and every exchange validated (the hooks raise otherwise)
     assert recorder.operations >= OPERATIONS_USED, sorted(OPERATIONS_USED - recorder.operations)
-    assert recorder.exchanges == connector.requests_sent
+    assert recorder.exchanges == connector.requests_sent + datasets.requests_sent
 
 
 def test_the_validator_catches_a_request_the_spec_does_not_allow() -> None:
