@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -280,3 +281,37 @@ def test_webhook_module_imports_neither_httpx_nor_boto3() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     # Then none of the heavy HTTP/AWS modules were loaded
     assert result.stdout.strip() == "[]"
+
+
+EVENTS = Path(__file__).resolve().parents[2] / "events" / "bamboohr"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "content_type", "expected"),
+    [
+        ("employee_created.json", "application/json", [("301", ChangeAction.CREATED)]),
+        ("employee_updated.json", "application/json", [("101", ChangeAction.UPDATED)]),
+        ("employee_deleted.json", "application/json", [("153", ChangeAction.DELETED)]),
+        (
+            "fields_based_json.json",
+            "application/json",
+            [("101", ChangeAction.UPDATED), ("301", ChangeAction.CREATED), ("153", ChangeAction.DELETED)],
+        ),
+        (
+            "fields_based_form.txt",
+            "application/x-www-form-urlencoded",
+            [("101", ChangeAction.UPDATED), ("301", ChangeAction.CREATED)],
+        ),
+    ],
+)
+def test_real_shaped_delivery_bodies_are_parsed(
+    fixture: str, content_type: str, expected: list[tuple[str, ChangeAction]]
+) -> None:
+    # Given a body exactly as BambooHR delivers it (from events/bamboohr), signed now
+    body = (EVENTS / fixture).read_bytes()
+    # When it is verified and parsed
+    hints = verifier.verify_and_parse(signed(body, content_type=content_type), body, now=NOW)
+    # Then each employee in it becomes one hint, with a unique dedupe key
+    assert [(h.employee_id, h.action) for h in hints] == expected
+    assert len({h.dedupe_key for h in hints}) == len(hints)
+    assert all(h.occurred_at for h in hints)
