@@ -151,7 +151,9 @@ class DynamoEmployeeDirectory:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             stored = error.response.get("Item", {})
-            if updated_at and stored.get("fingerprint", {}).get("S") == fingerprint:
+            stored_at = stored.get("updated_at", {}).get("S")
+            same_facts = stored.get("fingerprint", {}).get("S") == fingerprint
+            if updated_at and same_facts and (stored_at is None or stored_at < updated_at):
                 self._advance_timestamp(item, values)
             return False
         return True

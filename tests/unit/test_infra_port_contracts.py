@@ -52,6 +52,7 @@ from mentorship.ports import WriteReceipt
 from sandbox.workforce import WorkforceSpec, generate_workforce
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+PAGE_SIZE = 20
 
 
 @dataclass
@@ -87,8 +88,8 @@ def ports(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> It
             return None
 
         yield Ports(
-            # A small page size so 2,500 employees span many pages per shard, as 100k would in AWS.
-            DynamoEmployeeDirectory("mentorbridge", client, page_size=40, sleep=no_wait),
+            # A small page size so 1,000 employees span several pages per shard, as 100k would in AWS.
+            DynamoEmployeeDirectory("mentorbridge", client, page_size=PAGE_SIZE, sleep=no_wait),
             DynamoProgramStore("mentorbridge", client),
             DynamoPairingStore("mentorbridge", client, sleep=no_wait),
             DynamoSyncStateStore("mentorbridge", client),
@@ -182,15 +183,38 @@ def test_a_record_without_timestamp_is_applied_when_its_facts_differ(ports: Port
 
 
 def test_all_returns_every_employee_across_many_pages(ports: Ports) -> None:
-    # Given 2,500 employees (with page size 40, every shard spans several pages)
-    workforce = generate_workforce(WorkforceSpec(employees=2_500, seed=11))
-    for person in workforce:
-        ports.directory.upsert(person)
+    # Given 1,000 employees (with page size 20, every shard spans several pages)
+    workforce = generate_workforce(WorkforceSpec(employees=1_000, seed=11))
+    assert all(stored for _, stored in ports.directory.upsert_many(workforce))
     # When all employees are read
     everyone = list(ports.directory.all())
     # Then each comes back exactly once, equal to what was stored
-    assert len(everyone) == 2_500
+    assert len(everyone) == 1_000
     assert {e.employee_id: e for e in everyone} == {e.employee_id: e for e in workforce}
+
+
+def test_dynamodb_all_follows_every_page_of_every_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given 1,000 employees in DynamoDB and a page size of 20
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        create_table(client, "t")
+        directory = DynamoEmployeeDirectory("t", client, page_size=PAGE_SIZE)
+        directory.upsert_many(generate_workforce(WorkforceSpec(employees=1_000, seed=5)))
+        queries: list[dict[str, Any]] = []
+        client.meta.events.register(
+            "provide-client-params.dynamodb.Query", lambda params, **_: queries.append(params)
+        )
+        # When every employee is read
+        count = sum(1 for _ in directory.all())
+    # Then all 16 shards were read, each over several pages, projecting only the document
+    assert count == 1_000
+    assert len({q["ExpressionAttributeValues"][":pk"]["S"] for q in queries}) == 16
+    assert len(queries) >= 1_000 // PAGE_SIZE
+    assert {q["ProjectionExpression"] for q in queries} == {"doc"}
+    assert {q["Limit"] for q in queries} == {PAGE_SIZE}
 
 
 def test_get_many_returns_the_known_ids_only(ports: Ports) -> None:
