@@ -29,6 +29,8 @@ _DIRECTORY_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("canUploadPhoto", "bool", "Can upload photo"),
 )
 
+_DIRECTORY_NAMES = frozenset(name for name, _, _ in _DIRECTORY_FIELDS)
+
 
 def resolve_field_names(names: list[str]) -> list[tuple[str, str]]:
     """(requested name, alias) for every known field; unknown names are dropped, as BambooHR does."""
@@ -78,7 +80,7 @@ def directory(request: ApiRequest, account: SandboxAccount) -> ApiReply:
         today = account.clock.today().isoformat()
         people = []
         for employee_id in account.employee_ids():
-            view = account.view(employee_id)
+            view = account.view(employee_id, fields=_DIRECTORY_NAMES)
             if view["status"] != "Active":
                 continue
             if only_current and (view.get("hireDate") or "") > today:

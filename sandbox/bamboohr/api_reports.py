@@ -78,6 +78,7 @@ def custom_report(request: ApiRequest, account: SandboxAccount) -> ApiReply:
     changed = filters.get("lastChanged") or {}
     changed_since = parse_timestamp(str(changed["value"])) if changed.get("value") else None
     only_current = request.flag("onlyCurrent", True)
+    aliases = {alias for _, alias in fields}
     employees: list[dict[str, str]] = []
     with account.lock:
         for employee_id in account.employee_ids():
@@ -85,7 +86,7 @@ def custom_report(request: ApiRequest, account: SandboxAccount) -> ApiReply:
                 continue
             if changed_since is not None and account.last_changed(employee_id) < changed_since:
                 continue
-            view = account.view(employee_id, only_current=only_current)
+            view = account.view(employee_id, only_current=only_current, fields=aliases)
             entry = {"id": employee_id}
             for name, alias in fields:
                 entry[name] = view.get(alias) or ""

@@ -53,6 +53,7 @@ class RecordedRequest:
     body: bytes = b""
     fault: str | None = None
     at: float = field(default_factory=time.monotonic)
+    seconds: float = 0.0  # time from the request's arrival to the last byte of the response
 
 
 def error_reply(error: ApiError) -> ApiReply:
@@ -275,8 +276,10 @@ def _handler_for(sandbox: BambooHRSandbox) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
+            started = time.perf_counter()
             reply, fault, spoil = sandbox.handle(self.command, self.path, headers, body)
             self._write(reply, fault if spoil else None)
+            seconds = time.perf_counter() - started
             split = urlsplit(self.path)
             sandbox.request_log.append(
                 RecordedRequest(
@@ -289,6 +292,7 @@ def _handler_for(sandbox: BambooHRSandbox) -> type[BaseHTTPRequestHandler]:
                     headers={name: value for name, value in headers.items() if name != "authorization"},
                     body=body,
                     fault=_describe(fault),
+                    seconds=seconds,
                 )
             )
 
