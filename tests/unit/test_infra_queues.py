@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 from infra.messages import EmployeeSyncMessage, FullSyncMessage, IncrementalSyncMessage, parse_sync_message
 from infra.queues import SyncQueue
 from mentorship.ports import ChangeAction, ChangeHint
+from sandbox.local_stack.template import load_template_document
 
 
 @pytest.fixture
@@ -122,3 +124,17 @@ def test_a_bad_body_is_refused_naming_the_field(body: str, field: str) -> None:
     with pytest.raises(ValidationError) as refused:
         parse_sync_message(body)
     assert field in str(refused.value)
+
+
+def test_every_message_the_template_schedules_onto_the_sync_queue_parses() -> None:
+    # Given the schedules template.yaml points at SyncQueue
+    resources = load_template_document(Path(__file__).resolve().parents[2] / "template.yaml")["Resources"]
+    inputs = [
+        resource["Properties"]["Target"]["Input"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::Scheduler::Schedule"
+        and resource["Properties"]["Target"]["Arn"] == {"Fn::GetAtt": ["SyncQueue", "Arn"]}
+    ]
+    # Then there is at least the nightly reconciliation, and every body is a sync message
+    assert inputs
+    assert FullSyncMessage() in [parse_sync_message(body) for body in inputs]
