@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -14,6 +15,7 @@ from moto import mock_aws
 from infra.events import EVENT_SOURCE, EventBridgePublisher, parse_domain_event
 from mentorship.errors import MalformedPayload
 from mentorship.events import (
+    EVENT_TYPES,
     DomainEvent,
     EmployeeHired,
     EmployeeLeft,
@@ -21,6 +23,7 @@ from mentorship.events import (
     MatchRunRequested,
     PairingApproved,
 )
+from sandbox.local_stack.template import load_template_document
 
 
 @pytest.fixture
@@ -119,3 +122,27 @@ def test_an_event_that_is_not_ours_is_malformed_and_names_the_field(
     with pytest.raises(MalformedPayload) as refused:
         parse_domain_event(event)
     assert refused.value.field == field
+
+
+def _event_patterns(node: Any) -> Iterator[dict[str, Any]]:
+    """Every EventBridge pattern in the template: rule `EventPattern`s and function `Pattern`s."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("EventPattern", "Pattern") and isinstance(value, dict):
+                yield value
+            else:
+                yield from _event_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _event_patterns(value)
+
+
+def test_every_rule_in_the_template_matches_events_this_publisher_sends() -> None:
+    # Given the event patterns template.yaml routes on
+    template = load_template_document(Path(__file__).resolve().parents[2] / "template.yaml")
+    patterns = list(_event_patterns(template["Resources"]))
+    # Then each one selects our source and only detail-types the domain defines
+    assert patterns
+    for pattern in patterns:
+        assert pattern["source"] == [EVENT_SOURCE]
+        assert set(pattern["detail-type"]) <= set(EVENT_TYPES)
