@@ -53,7 +53,7 @@ class RecordedRequest:
     body: bytes = b""
     fault: str | None = None
     at: float = field(default_factory=time.monotonic)
-    seconds: float = 0.0  # time from the request's arrival to the last byte of the response
+    seconds: float = 0.0  # time the sandbox spent producing the response (before sending it)
 
 
 def error_reply(error: ApiError) -> ApiReply:
@@ -278,9 +278,9 @@ def _handler_for(sandbox: BambooHRSandbox) -> type[BaseHTTPRequestHandler]:
             headers = {name.lower(): value for name, value in self.headers.items()}
             started = time.perf_counter()
             reply, fault, spoil = sandbox.handle(self.command, self.path, headers, body)
-            self._write(reply, fault if spoil else None)
             seconds = time.perf_counter() - started
             split = urlsplit(self.path)
+            # Logged before the response goes out, so a client that has its answer sees the entry.
             sandbox.request_log.append(
                 RecordedRequest(
                     method=self.command,
@@ -295,6 +295,7 @@ def _handler_for(sandbox: BambooHRSandbox) -> type[BaseHTTPRequestHandler]:
                     seconds=seconds,
                 )
             )
+            self._write(reply, fault if spoil else None)
 
         def _write(self, reply: ApiReply, fault: Fault | None) -> None:
             body, content_type = reply.body, reply.content_type
