@@ -17,7 +17,14 @@ from botocore.exceptions import ClientError
 from infra.aws import client as shared_client
 from infra.dynamodb import keys
 from infra.dynamodb.codec import to_item
-from infra.dynamodb.operations import batch_get, batch_put, get_string, query_all
+from infra.dynamodb.operations import (
+    batch_get,
+    batch_put,
+    get_document,
+    get_string,
+    put_document,
+    query_all,
+)
 from infra.dynamodb.schema import GSI1
 from mentorship.errors import InvalidRequest, NotFound
 from mentorship.models import MatchRun, Pairing, PairingStatus, TrainingAssignment
@@ -36,11 +43,10 @@ class DynamoPairingStore:
     # --- match runs -------------------------------------------------------------------------------
 
     def put_run(self, run: MatchRun) -> None:
-        item = {**keys.run(run.run_id), "doc": run.model_dump_json()}
-        self._client.put_item(TableName=self._table, Item=to_item(item))
+        put_document(self._client, self._table, keys.run(run.run_id), run.model_dump_json())
 
     def get_run(self, run_id: str) -> MatchRun | None:
-        doc = get_string(self._client, self._table, keys.run(run_id), "doc")
+        doc = get_document(self._client, self._table, keys.run(run_id))
         return MatchRun.model_validate_json(doc) if doc else None
 
     # --- pairings ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ adapter and every service test that relies on it would be lying.
 from __future__ import annotations
 
 import inspect
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -294,6 +295,56 @@ def test_match_run_round_trips_with_its_unmatched_reasons(ports: Ports) -> None:
     ports.pairings.put_run(run)
     assert ports.pairings.get_run("run-1") == run
     assert ports.pairings.get_run("run-2") is None
+
+
+def huge_run() -> MatchRun:
+    """A run whose JSON is megabytes (DynamoDB items stop at 400 KB) and barely compressible."""
+    rng = random.Random(5)
+    return MatchRun(
+        run_id="run-big",
+        program_id="skills-2026",
+        started_at=T0,
+        pairing_ids=tuple(f"p-{rng.getrandbits(80):020x}" for _ in range(25_000)),
+        unmatched=tuple(
+            UnmatchedMentee(
+                employee_id=f"{rng.getrandbits(64):016x}", reason="no mentor with capacity coaches SQL"
+            )
+            for _ in range(40_000)
+        ),
+    )
+
+
+def test_a_match_run_over_a_huge_cohort_round_trips_and_can_shrink_again(ports: Ports) -> None:
+    # Given a run far above the item size limit, stored
+    huge = huge_run()
+    ports.pairings.put_run(huge)
+    # Then it reads back whole
+    assert ports.pairings.get_run("run-big") == huge
+    # And a later, small version of the same run replaces it entirely
+    small = huge.model_copy(
+        update={"pairing_ids": ("p-1",), "unmatched": (), "status": MatchRunStatus.FAILED}
+    )
+    ports.pairings.put_run(small)
+    assert ports.pairings.get_run("run-big") == small
+
+
+def test_dynamodb_splits_a_huge_run_over_several_compressed_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        create_table(client, "t")
+        DynamoPairingStore("t", client).put_run(huge_run())
+        items = client.query(
+            TableName="t",
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": "run#run-big"}},
+        )["Items"]
+    parts = int(items[0]["parts"]["N"])
+    assert parts >= 2
+    assert [item["sk"]["S"] for item in items] == ["run", *(f"run#part#{n:03d}" for n in range(1, parts))]
+    assert all(len(item["docz"]["B"]) <= 350 * 1024 for item in items)
 
 
 def test_batch_of_pairings_is_found_by_id_programme_run_and_person(ports: Ports) -> None:
