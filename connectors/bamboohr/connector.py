@@ -170,12 +170,21 @@ class BambooHRConnector:
         self, record: Row, coach: Mapping[str, Sequence[RowView]], learn: Mapping[str, Sequence[RowView]]
     ) -> Employee | None:
         employee_id = str(record.get("id"))
-        return safe_employee(
+        employee = safe_employee(
             record,
             mapping=self._mapping,
             coach_rows=coach.get(employee_id, ()),
             learn_rows=learn.get(employee_id, ()),
         )
+        # Goals are folded in on every read path alike, so an unchanged person keeps one fingerprint.
+        if (
+            employee is not None
+            and self.settings.read_mentee_goals
+            and employee.is_active
+            and employee.mentee_opt_in
+        ):
+            employee = self.with_goals(employee)
+        return employee
 
     # --- writing ------------------------------------------------------------------------------
     def write_pairing(self, pairing: Pairing, mentor: Employee, mentee: Employee) -> WriteReceipt:

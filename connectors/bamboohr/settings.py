@@ -10,8 +10,9 @@ names its field.
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 
 class _Config(BaseModel):
@@ -134,6 +135,13 @@ class BambooHRSettings(_Config):
             "BambooHR retires the report"
         ),
     )
+    read_mentee_goals: bool = Field(
+        default=False,
+        description=(
+            "Fill `goals` of active mentee opt-ins from their performance goals in every read; costs "
+            "one request per such employee, so a full sync is no longer a handful of requests"
+        ),
+    )
     action_plan_days: int = Field(
         default=90, ge=7, le=730, description="Due date of the mentee's action plan"
     )
@@ -144,6 +152,18 @@ class BambooHRSettings(_Config):
         if (self.api_key is None) == (self.oauth_token is None):
             raise ValueError("give exactly one of api_key (Basic auth) or oauth_token (Bearer)")
         return self
+
+    @field_validator("base_url")
+    @classmethod
+    def _https_unless_loopback(cls, value: str | None) -> str | None:
+        """Credentials travel in every request: plain HTTP only to this machine (the sandbox)."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError("base_url must be https:// (plain http only to localhost)")
+        return value
 
     @property
     def resolved_base_url(self) -> str:

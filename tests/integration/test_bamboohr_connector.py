@@ -281,3 +281,21 @@ def test_when_bamboohr_retires_the_custom_report_the_connector_falls_back_to_dat
     assert employees == expected
     assert [e.department for e in changes.employees] == ["Legal"]
     assert len([r for r in harness.sandbox.requests(path_contains="/reports/custom") if r.fault]) == 1
+
+
+def test_mentee_goals_when_enabled_are_read_alike_on_every_path(harness: Harness) -> None:
+    # Given an installation that asks for mentees' performance goals
+    connector = harness.make(read_mentee_goals=True)
+    # When a full sync runs and one mentee is re-read alone
+    employees = by_id(list(connector.read_all()))
+    with_goals = [e for e in employees.values() if e.goals]
+    assert with_goals, "the sandbox seeds goals for some mentees"
+    sample = with_goals[0]
+    again = connector.read_employee(sample.employee_id)
+    # Then only active mentee opt-ins carry goals, and both reads agree (no spurious change event)
+    assert all(e.is_active and e.mentee_opt_in for e in with_goals)
+    assert again is not None
+    assert again.content_fingerprint() == sample.content_fingerprint()
+    goal_reads = harness.sandbox.requests(path_contains="/goals")
+    mentees = [e for e in employees.values() if e.is_active and e.mentee_opt_in]
+    assert len(goal_reads) == len(mentees) + 1

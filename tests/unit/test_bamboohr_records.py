@@ -220,3 +220,10 @@ def test_factory_names_the_bad_field_of_the_secret() -> None:
     with pytest.raises(InvalidRequest) as unsupported:
         connector_from_secret({"provider": "sap", "company_domain": "acme"})
     assert unsupported.value.field == "provider"
+
+
+def test_base_url_must_be_https_except_for_this_machine() -> None:
+    with pytest.raises(ValidationError, match="https"):
+        BambooHRSettings(company_domain="acme", api_key="k", base_url="http://acme.bamboohr.com")
+    local = BambooHRSettings(company_domain="acme", api_key="k", base_url="http://127.0.0.1:8123/")
+    assert local.resolved_base_url == "http://127.0.0.1:8123"
