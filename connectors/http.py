@@ -191,25 +191,26 @@ class ResilientHttpClient:
         for window in self.retrier.attempts():
             try:
                 result = self._send_once(method, path, params, json_body, headers, expect, where)
-            except _Transient as transient:
-                retry_after = transient.retry_after
-                if not repeatable and transient.status_code not in RATE_LIMITED:
-                    raise transient.error from None
-                logger.warning(
-                    "HRIS request failed, will retry",
-                    extra={
-                        "hris": self.service,
-                        "request": where,
-                        "attempt": window.attempt,
-                        "status": transient.status_code,
-                        "retry_after": retry_after,
-                        "reason": transient.reason,
-                    },
-                )
-                window.retry_after_failure(transient.error, retry_after)
-                continue
-            window.succeed()
-            return result
+            except _Transient as caught:
+                transient = caught
+            else:
+                window.succeed()
+                return result
+            # Handled outside the except block so the error raised carries no internal context.
+            if not repeatable and transient.status_code not in RATE_LIMITED:
+                raise transient.error
+            logger.warning(
+                "HRIS request failed, will retry",
+                extra={
+                    "hris": self.service,
+                    "request": where,
+                    "attempt": window.attempt,
+                    "status": transient.status_code,
+                    "retry_after": transient.retry_after,
+                    "reason": transient.reason,
+                },
+            )
+            window.retry_after_failure(transient.error, transient.retry_after)
         raise AssertionError("unreachable: the retry loop either returns or raises")  # pragma: no cover
 
     def _send_once(
