@@ -130,6 +130,8 @@ class SandboxAccount:
         self.company_id = company_id
         self.api_key = api_key
         self.oauth_tokens: set[str] = set(oauth_tokens)
+        # The spec lists only OAuth for GET /api/v1/employees; flip this if an account proves otherwise.
+        self.list_employees_accepts_api_key = False
         self.clock = clock or SandboxClock()
         self.lock = threading.RLock()
         self._employees: dict[str, _EmployeeRecord] = {}

@@ -380,3 +380,131 @@ ROUTES: tuple[Route, ...] = (
     Route.of("GET", "/api/v1/meta/tables", meta_tables),
     Route.of("GET", "/api/v1/meta/lists", meta_lists),
 )
+
+
+# --------------------------------------------------------------------------- the cursor-paged employee list
+
+# list-employees names, mapped onto the account's fields
+_LIST_OPTIONAL = {
+    "workEmail": "workEmail",
+    "hireDate": "hireDate",
+    "divisionName": "division",
+    "departmentName": "department",
+    "locationName": "location",
+    "employmentStatusName": "employmentHistoryStatus",
+    "reportsToName": "reportsToName",
+    "reportsToId": "reportsToId",
+}
+_LIST_SORTABLE = ("employeeId", "firstName", "lastName", "preferredName", "jobTitleName", "status")
+_LIST_SUBSTRING_FILTERS = {"firstName": "firstName", "lastName": "lastName", "jobTitleName": "jobTitle"}
+
+
+def _list_error(status: int, code: str, message: str) -> ApiError:
+    return ApiError(status, message, body={"error": {"code": code, "message": message}})
+
+
+def _list_record(employee_id: str, view: dict[str, str | None], extra: list[str]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "employeeId": employee_id,
+        "firstName": view.get("firstName"),
+        "lastName": view.get("lastName"),
+        "preferredName": view.get("preferredName"),
+        "photoUrl": None,
+        "jobTitleName": view.get("jobTitle"),
+        "status": view.get("status"),
+        "_restrictedFields": [],
+    }
+    for name in extra:
+        record[name] = view.get(_LIST_OPTIONAL[name])
+    return record
+
+
+def list_employees(request: ApiRequest, account: SandboxAccount) -> ApiReply:
+    """GET /api/v1/employees: filters, sort and cursor paging (`page[after]` = an employee id).
+
+    The spec lists only OAuth for this operation; API keys are refused unless the account says
+    otherwise (`account.list_employees_accepts_api_key`), since that point is unconfirmed."""
+    if request.credential.startswith("key:") and not account.list_employees_accepts_api_key:
+        raise ApiError(401, "This endpoint requires OAuth")
+    query = request.query
+    extra = [
+        name for raw in query.get("fields", []) for name in raw.split(",") if name.strip() in _LIST_OPTIONAL
+    ]
+    try:
+        limit = int(request.arg("page[limit]") or 250)
+    except ValueError as error:
+        raise _list_error(400, "BadPage", "page[limit] must be an integer") from error
+    if not 1 <= limit <= 2500:
+        raise _list_error(400, "BadPage", "page[limit] must be within 1..2500")
+    status = (request.arg("filter[status]") or "").lower()
+    if status not in ("", "active", "inactive"):
+        raise _list_error(400, "BadRequest", "filter[status] must be active or inactive")
+    ids = {
+        part.strip()
+        for raw in query.get("filter[ids][]", []) + query.get("filter[ids]", [])
+        for part in raw.split(",")
+        if part.strip()
+    }
+    sort_rules = []
+    for rule in filter(None, (part.strip() for part in (request.arg("sort") or "employeeId").split(","))):
+        name = rule.lstrip("-")
+        if name not in _LIST_SORTABLE:
+            raise _list_error(
+                400, "BadRequest", f"Cannot sort by {name!r} (sortable: {', '.join(_LIST_SORTABLE)})"
+            )
+        sort_rules.append((name, rule.startswith("-")))
+    with account.lock:
+        records = []
+        for employee_id in account.employee_ids():
+            view = account.view(employee_id, fields={"jobTitle", *(_LIST_OPTIONAL[name] for name in extra)})
+            if status and (view.get("status") or "").lower() != status:
+                continue
+            if ids and employee_id not in ids:
+                continue
+            if any(
+                (request.arg(f"filter[{key}]") or "").lower() not in (view.get(alias) or "").lower()
+                for key, alias in _LIST_SUBSTRING_FILTERS.items()
+                if request.arg(f"filter[{key}]")
+            ):
+                continue
+            records.append(_list_record(employee_id, view, extra))
+    for name, descending in reversed(sort_rules):
+        key = (
+            (lambda r, n=name: int(r[n]))
+            if name == "employeeId"
+            else (lambda r, n=name: (r[n] is not None, (r[n] or "").lower()))
+        )
+        records.sort(key=key, reverse=descending)
+    positions = {record["employeeId"]: index for index, record in enumerate(records)}
+    after, before = request.arg("page[after]"), request.arg("page[before]")
+    if after and before:
+        raise _list_error(400, "BadPage", "use page[after] or page[before], not both")
+    cursor = after or before
+    if cursor and cursor not in positions:
+        raise _list_error(400, "BadPage", f"cursor {cursor} does not match an employee in this listing")
+    if after:
+        start = positions[after] + 1
+    elif before:
+        start = max(0, positions[before] - limit)
+    else:
+        start = 0
+    end = positions[before] if before else start + limit
+    page = records[start:end]
+    next_cursor = page[-1]["employeeId"] if page and start + len(page) < len(records) else None
+    prev_cursor = page[0]["employeeId"] if page and start > 0 else None
+    base = f"{request.base_url}{request.path}"
+    links: dict[str, dict[str, str]] = {
+        "self": {"href": f"{base}?{request.query_string}" if request.query_string else base}
+    }
+    if next_cursor:
+        links["next"] = {"href": f"{base}?page[limit]={limit}&page[after]={next_cursor}"}
+    if prev_cursor:
+        links["prev"] = {"href": f"{base}?page[limit]={limit}&page[before]={prev_cursor}"}
+    meta = {
+        "total": len(records),
+        "page": {"limit": limit, "nextCursor": next_cursor, "prevCursor": prev_cursor},
+    }
+    return ApiReply.json({"data": page, "meta": meta, "_links": links})
+
+
+ROUTES = (Route.of("GET", "/api/v1/employees", list_employees), *ROUTES)

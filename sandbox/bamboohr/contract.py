@@ -22,6 +22,10 @@ parsed once per process. Its quirks, and how they are handled here:
    as JSON; a JSON deserializer is registered for that media type.
 7. `reports/custom` declares `format` as a lower-case enum while its description (and BambooHR)
    accept any case; requests are checked as declared, so clients should send lower case.
+8. `GET /api/v1/employees` declares `page` as a deepObject whose `allOf` both requires string
+   cursors and integer cursors (limit ≤ 100 and ≤ 2500), and `fields` as an exploded array while
+   documenting a comma-separated list; openapi-core cannot cast deepObject members of an `allOf`.
+   Its query parameters are therefore not checked (its responses are).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from openapi_core.testing import MockRequest, MockResponse
 from werkzeug.datastructures import ImmutableMultiDict
 
 GENERIC_STATUSES = frozenset({401, 429, 500, 502, 503, 504})
+_PARAMETERS_UNCHECKED = frozenset({("GET", "/api/v1/employees")})  # quirk 8
 _PARAM = re.compile(r"\{[^}]+\}")
 
 
@@ -149,6 +154,8 @@ def validate_request(
         )
     if "xml" in _media_type(headers):
         _well_formed(method, path, raw, "request")
+        return
+    if (method.upper(), path) in _PARAMETERS_UNCHECKED:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Unsupported scheme type" for oauth2: see quirk 3

@@ -164,6 +164,34 @@ def test_changed_table_rows_come_with_all_rows_of_each_changed_employee(
     assert sorted(skills) == sorted([s.name for s in person.coach_skills] + ["Podcast production"])
 
 
+def test_employee_list_pages_by_cursor_and_filters(sandbox: BambooHRSandbox) -> None:
+    # Given an OAuth client (the spec lists only OAuth for this operation)
+    bearer = {"Authorization": "Bearer other-app-token"}
+    with sandbox.client(validate_contract=True, auth=None, headers=bearer) as oauth:
+        # When the list is paged 50 at a time
+        seen, params = [], {"page[limit]": "50"}
+        while True:
+            page = oauth.get("/api/v1/employees", params=params).json()
+            seen += [record["employeeId"] for record in page["data"]]
+            if not page["meta"]["page"]["nextCursor"]:
+                break
+            params = {"page[limit]": "50", "page[after]": page["meta"]["page"]["nextCursor"]}
+        # Then every employee arrives once, in id order
+        assert seen == sorted((p.employee_id for p in WORKFORCE), key=int)
+        # And filters and extra fields work
+        leavers = oauth.get(
+            "/api/v1/employees", params={"filter[status]": "inactive", "fields": "reportsToId"}
+        ).json()
+        assert [r["employeeId"] for r in leavers["data"]] == [
+            p.employee_id for p in WORKFORCE if not p.is_active
+        ]
+        assert "reportsToId" in leavers["data"][0]
+        bad_cursor = oauth.get("/api/v1/employees", params={"page[after]": "99999"})
+        assert (bad_cursor.status_code, bad_cursor.json()["error"]["code"]) == (400, "BadPage")
+    with sandbox.client() as api_key:
+        assert api_key.get("/api/v1/employees").status_code == 401
+
+
 # ------------------------------------------------------------------------------------- tables
 
 
