@@ -509,6 +509,7 @@ def test_webhook_registration_lifecycle(sandbox: BambooHRSandbox, api: httpx.Cli
     ) as other:
         assert other.get(f"/api/v1/webhooks/{hook['id']}").status_code == 403
         assert other.get("/api/v1/webhooks").json() == {"webhooks": []}
+    assert api.get(f"/api/v1/webhooks/{hook['id']}/log").json() == []
     assert api.delete(f"/api/v1/webhooks/{hook['id']}").text == "Webhook deleted"
     assert api.get(f"/api/v1/webhooks/{hook['id']}").status_code == 404
 

@@ -74,6 +74,34 @@ def test_writes_accept_bambohr_xml_bodies(sandbox: BambooHRSandbox, api: httpx.C
     assert sandbox.account.view("102")["customTimeZone"] == "Asia/Singapore"
 
 
+def test_table_rows_accept_xml_bodies_too(sandbox: BambooHRSandbox, api: httpx.Client) -> None:
+    row = b'<row><field id="customSkill">Negotiation</field><field id="customPriority">5</field></row>'
+    response = api.post(
+        "/api/v1_1/employees/107/tables/customLearningGoals",
+        content=row,
+        headers={"Content-Type": "application/xml"},
+    )
+    assert response.status_code == 200
+    assert ("Negotiation", "5") in [
+        (r["customSkill"], r["customPriority"]) for r in sandbox.account.rows("107", "customLearningGoals")
+    ]
+
+
+def test_future_hires_join_the_directory_only_when_asked(sandbox: BambooHRSandbox, api: httpx.Client) -> None:
+    # Given a hire who starts next month
+    start = (sandbox.clock.today() + timedelta(days=30)).isoformat()
+    created = api.post("/api/v1/employees", json={"firstName": "Kai", "lastName": "Berg", "hireDate": start})
+    new_id = created.headers["Location"].rsplit("/", 1)[-1]
+    # Then the directory leaves them out by default and includes them with onlyCurrent=false
+    current = {e["id"] for e in api.get("/api/v1/employees/directory").json()["employees"]}
+    everyone = {
+        e["id"]
+        for e in api.get("/api/v1/employees/directory", params={"onlyCurrent": "false"}).json()["employees"]
+    }
+    assert new_id not in current
+    assert new_id in everyone
+
+
 def test_legacy_gateway_paths_serve_the_same_api_for_the_right_company(sandbox: BambooHRSandbox) -> None:
     with sandbox.client() as client:
         ours = client.get(f"{sandbox.gateway_url}/v1/employees/101")
