@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from mentorship.errors import NotFound
 from mentorship.events import DomainEvent, MatchRunCompleted, MatchRunRequested, PairingApproved
@@ -21,40 +21,17 @@ from mentorship.models import (
     Pairing,
     PairingStatus,
     Program,
-    UnmatchedMentee,
 )
 from mentorship.ports import EmployeeDirectory, EventPublisher, PairingStore, ProgramStore
+
+if TYPE_CHECKING:  # the engine's types only: importing the engine would load numpy
+    from mentorship.matching import MatchOutcome
 
 # Pairings that hold a mentor's capacity and must never be moved by a later run.
 HOLDING_STATUSES = frozenset({PairingStatus.APPROVED})
 
 
-class ProposedPairLike(Protocol):
-    mentor_id: str
-    mentee_id: str
-    score: float
-    components: dict[str, float]
-    explanation: str
-
-
-class OutcomeLike(Protocol):
-    """The part of the engine's `MatchOutcome` this service relies on."""
-
-    @property
-    def pairs(self) -> Sequence[ProposedPairLike]: ...
-    @property
-    def unmatched(self) -> Sequence[UnmatchedMentee]: ...
-    @property
-    def objective(self) -> float: ...
-    @property
-    def dual_bound(self) -> float: ...
-    @property
-    def mentor_pool_size(self) -> int: ...
-    @property
-    def mentee_pool_size(self) -> int: ...
-
-
-Engine = Callable[..., Any]
+Engine = Callable[..., "MatchOutcome"]
 
 
 def new_run_id(now: datetime) -> str:
@@ -192,13 +169,13 @@ class MatchingService:
         holding: Sequence[Pairing],
         only_mentees: Collection[str] | None,
         today: date,
-    ) -> OutcomeLike:
+    ) -> MatchOutcome:
         engine = self._engine
         if engine is None:  # imported here: numpy/scipy only load in the matching function
             from mentorship.matching import match_programme
 
             engine = match_programme
-        outcome: OutcomeLike = engine(
+        return engine(
             program,
             employees,
             today=today,
@@ -206,4 +183,3 @@ class MatchingService:
             locked=holding,
             only_mentees=only_mentees,
         )
-        return outcome
