@@ -1,0 +1,139 @@
+"""Each function's role (as SAM generates it) names only that function's own resources.
+
+"Own" = what its environment variables point at, the queue it polls and its dead-letter queue.
+Every environment variable that names a resource has the permission that using it needs.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Any
+
+import pytest
+
+from sandbox.local_stack.intrinsics import references_of
+from tests.template.conftest import functions_of
+
+# What a function does with a resource it was given through an environment variable.
+USE_OF_RESOURCE = {
+    "AWS::SQS::Queue": "sqs:SendMessage",
+    "AWS::DynamoDB::Table": "dynamodb:PutItem",
+    "AWS::SecretsManager::Secret": "secretsmanager:GetSecretValue",
+    "AWS::Events::EventBus": "events:PutEvents",
+}
+# The only statements AWS requires on Resource "*".
+WILDCARD_ONLY_ACTIONS = ("xray:*", "cloudwatch:PutMetricData")
+ALLOWED_MANAGED_POLICIES = {
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+}
+# SAM attaches this to every function with an SQS event source (receive/delete/get-attributes only;
+# it cannot send). It is accepted for pollers and nowhere else.
+SQS_POLLER_MANAGED_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"
+FUNCTIONS = [
+    "AdminApiFunction",
+    "MatchingFunction",
+    "SyncWorkerFunction",
+    "WebhookIngestFunction",
+    "WriteBackFunction",
+]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in role["Properties"].get("Policies") or []
+        for statement in _as_list(policy["PolicyDocument"]["Statement"])
+    ]
+
+
+def _own_resources(function: dict[str, Any]) -> set[str]:
+    props = function["Properties"]
+    own = references_of((props.get("Environment") or {}).get("Variables") or {})
+    for event in (props.get("Events") or {}).values():
+        if event["Type"] == "SQS":
+            own |= references_of(event["Properties"]["Queue"])
+    if "DeadLetterQueue" in props:
+        own |= references_of(props["DeadLetterQueue"]["TargetArn"])
+    return own
+
+
+def _env_resources(function: dict[str, Any], resources: dict[str, Any]) -> dict[str, str]:
+    variables = (function["Properties"].get("Environment") or {}).get("Variables") or {}
+    named: dict[str, str] = {}
+    for name, value in variables.items():
+        for logical_id in references_of(value):
+            if logical_id in resources:
+                named[name] = logical_id
+    return named
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_function_policies_name_only_its_own_resources(
+    template_document: dict[str, Any], transformed_template: dict[str, Any], function: str
+) -> None:
+    # Given the role SAM generates for the function
+    role = transformed_template["Resources"][f"{function}Role"]
+    own = _own_resources(template_document["Resources"][function])
+    # When every statement's resources are examined
+    foreign: list[tuple[list[str], set[str]]] = []
+    wildcards: list[list[str]] = []
+    for statement in _statements(role):
+        actions = [str(action) for action in _as_list(statement["Action"])]
+        for resource in _as_list(statement["Resource"]):
+            if resource == "*" or (isinstance(resource, str) and resource.endswith(":*")):
+                if not all(action in WILDCARD_ONLY_ACTIONS for action in actions):
+                    wildcards.append(actions)
+                continue
+            referenced = references_of(resource)
+            assert referenced, f"{function}: statement resource {resource!r} names no template resource"
+            if referenced - own:
+                foreign.append((actions, referenced - own))
+    # Then nothing is granted on "*" and nothing on another function's resources
+    assert wildcards == []
+    assert foreign == []
+    polls_sqs = any(
+        e["Type"] == "SQS"
+        for e in (template_document["Resources"][function]["Properties"].get("Events") or {}).values()
+    )
+    allowed = ALLOWED_MANAGED_POLICIES | ({SQS_POLLER_MANAGED_POLICY} if polls_sqs else set())
+    assert set(role["Properties"].get("ManagedPolicyArns") or []) <= allowed
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_resource_in_the_environment_has_the_permission_to_use_it(
+    template_document: dict[str, Any], transformed_template: dict[str, Any], function: str
+) -> None:
+    # Given the resources the function is told about through its environment
+    resources = template_document["Resources"]
+    named = _env_resources(resources[function], resources)
+    assert named, f"{function} names no resource in its environment"
+    statements = _statements(transformed_template["Resources"][f"{function}Role"])
+    # When each is matched against the role's statements
+    missing = {}
+    for variable, logical_id in named.items():
+        needed = USE_OF_RESOURCE[resources[logical_id]["Type"]]
+        granted = any(
+            any(fnmatchcase(needed, str(action)) for action in _as_list(statement["Action"]))
+            and any(logical_id in references_of(resource) for resource in _as_list(statement["Resource"]))
+            for statement in statements
+        )
+        if not granted:
+            missing[variable] = f"{needed} on {logical_id}"
+    # Then none lacks its permission
+    assert missing == {}
+
+
+def test_webhook_function_cannot_read_the_hris_credentials(transformed_template: dict[str, Any]) -> None:
+    statements = _statements(transformed_template["Resources"]["WebhookIngestFunctionRole"])
+    referenced = set().union(*(references_of(s["Resource"]) for s in statements))
+    assert "HrisCredentialsSecret" not in referenced
+    assert "WebhookSigningSecret" in referenced
+
+
+def test_function_list_matches_the_template(template_document: dict[str, Any]) -> None:
+    assert sorted(functions_of(template_document)) == FUNCTIONS
