@@ -44,7 +44,8 @@ def _props(document: dict[str, Any], logical_id: str) -> dict[str, Any]:
 
 
 def _logical_id_of_arn(value: Any) -> str:
-    assert isinstance(value, dict) and "Fn::GetAtt" in value, f"expected !GetAtt X.Arn, got {value!r}"
+    assert isinstance(value, dict), f"expected !GetAtt X.Arn, got {value!r}"
+    assert "Fn::GetAtt" in value, f"expected !GetAtt X.Arn, got {value!r}"
     target, attribute = value["Fn::GetAtt"]
     assert attribute == "Arn"
     return str(target)
