@@ -129,8 +129,10 @@ class DynamoPairingStore:
             ExpressionAttributeValues=to_item(values),
         )
         pairings = [_pairing_from(item) for item in items]
-        # A run id that is a prefix of another ("r1" and "r1#x") must not leak the other's pairings.
-        return [pairing for pairing in pairings if run_id is None or pairing.run_id == run_id]
+        # A run id that is a prefix of another ("r1" and "r1#x") must not leak the other's pairings;
+        # sorting on the fields (not the joined sort key) keeps the order exact for any run id.
+        chosen = [pairing for pairing in pairings if run_id is None or pairing.run_id == run_id]
+        return sorted(chosen, key=lambda pairing: (pairing.run_id, pairing.pairing_id))
 
     # --- training assignments ---------------------------------------------------------------------
 
