@@ -630,12 +630,12 @@ class SandboxAccount:
             }
             titles = list(milestones)
             if titles:
-                goal["milestones"] = [self._milestone(goal_id, text, now) for text in titles]
+                goal["milestones"] = [self.new_milestone(goal_id, text, now) for text in titles]
                 goal["actions"] = {"canEditGoalProgressBar": False, "canEditGoalMilestoneProgressBar": True}
             self.goals.setdefault(employee_id, []).append(goal)
             return goal
 
-    def _milestone(self, goal_id: int, title: str, now: str) -> dict[str, Any]:
+    def new_milestone(self, goal_id: int, title: str, now: str) -> dict[str, Any]:
         return {
             "id": self.next_id("goal"),
             "employeeGoalId": goal_id,

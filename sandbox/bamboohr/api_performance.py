@@ -160,7 +160,7 @@ def _edit_milestones(goal: dict[str, Any], body: dict[str, Any], account: Sandbo
         if existing is not None:
             existing.update(title=item["title"], lastUpdateDateTime=now)
         else:
-            milestones.append(account._milestone(int(goal["id"]), item["title"], now))
+            milestones.append(account.new_milestone(int(goal["id"]), item["title"], now))
     if body.get("milestonesEnabled") is False:
         milestones = []
     if milestones:

@@ -298,8 +298,8 @@ def _sort_key(value: str | None) -> tuple[int, float, str]:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route.of("POST", "/api/v1/reports/custom", custom_report),
+    Route.of("POST", "/api/v1/reports/custom", custom_report, writes=False),
     Route.of("GET", "/api/v1_2/datasets", list_datasets),
     Route.of("GET", "/api/v1_2/datasets/{datasetName}/fields", dataset_fields),
-    Route.of("POST", "/api/v2/datasets/{datasetName}/data", dataset_data),
+    Route.of("POST", "/api/v2/datasets/{datasetName}/data", dataset_data, writes=False),
 )

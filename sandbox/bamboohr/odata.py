@@ -6,8 +6,10 @@ when both sides are numbers and textual otherwise, which covers ids, levels and 
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 Record = Mapping[str, str | None]
 Predicate = Callable[[Record], bool]
@@ -16,6 +18,12 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<number>-?\d+(?:\.\d+)?)|(?P<punct>[(),])|(?P<word>[A-Za-z_][\w.]*))"
 )
 _COMPARATORS = {"eq", "ne", "lt", "le", "gt", "ge"}
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 class FilterError(ValueError):
@@ -38,18 +46,17 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def _compare(left: str | None, operator: str, right: str | None) -> bool:
-    if operator in ("eq", "ne"):
+def _compare(left: str | None, verb: str, right: str | None) -> bool:
+    if verb in ("eq", "ne"):
         equal = (left or None) == (right or None)
-        return equal if operator == "eq" else not equal
+        return equal if verb == "eq" else not equal
     if left is None or right is None:
         return False
+    compare = _ORDERINGS[verb]
     try:
-        a: float | str = float(left)
-        b: float | str = float(right)
+        return compare(float(left), float(right))
     except ValueError:
-        a, b = left, right
-    return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b}[operator]  # type: ignore[operator]
+        return compare(left, right)
 
 
 class _Parser:
@@ -75,8 +82,9 @@ class _Parser:
 
     def parse(self) -> Predicate:
         predicate = self.disjunction()
-        if self.peek() is not None:
-            raise FilterError(f"Unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        leftover = self.peek()
+        if leftover is not None:
+            raise FilterError(f"Unexpected {leftover[1]!r}")
         return predicate
 
     def disjunction(self) -> Predicate:
@@ -104,8 +112,8 @@ class _Parser:
             raise FilterError(f"Expected a field name, found {name!r}")
         if name not in self.known:
             raise FilterError(f"Unknown field in filter: {name}")
-        _, operator = self.take()
-        if operator == "in":
+        _, verb = self.take()
+        if verb == "in":
             self.expect("(")
             values = [self.literal()]
             while self.peek() == ("punct", ","):
@@ -114,10 +122,10 @@ class _Parser:
             self.expect(")")
             allowed = set(values)
             return lambda record: record.get(name) in allowed
-        if operator not in _COMPARATORS:
-            raise FilterError(f"Unknown operator {operator!r}")
+        if verb not in _COMPARATORS:
+            raise FilterError(f"Unknown operator {verb!r}")
         value = self.literal()
-        return lambda record: _compare(record.get(name), operator, value)
+        return lambda record: _compare(record.get(name), verb, value)
 
     def literal(self) -> str | None:
         kind, text = self.take()

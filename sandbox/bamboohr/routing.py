@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sandbox.bamboohr.account import SandboxAccount
+from sandbox.bamboohr.errors import ApiError
 from sandbox.bamboohr.wire import ApiReply, ApiRequest
 
 Endpoint = Callable[[ApiRequest, SandboxAccount], ApiReply]
@@ -22,21 +23,22 @@ class Route:
     template: str
     endpoint: Endpoint
     pattern: re.Pattern[str]
+    writes: bool
 
     @classmethod
-    def of(cls, method: str, template: str, endpoint: Endpoint) -> Route:
+    def of(cls, method: str, template: str, endpoint: Endpoint, *, writes: bool | None = None) -> Route:
+        """`writes` says whether the endpoint changes the account (default: any non-GET); a
+        fault that must not write skips the endpoint only for writing routes."""
         regex = _PARAM.sub(
             lambda match: f"(?P<{match.group(1)}>[^/]+)",
             re.escape(template).replace(r"\{", "{").replace(r"\}", "}"),
         )
-        return cls(method, template, endpoint, re.compile(f"^{regex}$"))
-
-    @property
-    def mutating(self) -> bool:
-        return (
-            self.method in ("POST", "PUT", "DELETE", "PATCH")
-            and not self.template.endswith("/reports/custom")
-            and "/datasets/" not in self.template
+        return cls(
+            method,
+            template,
+            endpoint,
+            re.compile(f"^{regex}$"),
+            method != "GET" if writes is None else writes,
         )
 
 
@@ -50,14 +52,17 @@ def canonical_path(path: str, company_domain: str) -> str | None:
     return f"/api/{match.group('version')}/{path[match.end() :]}"
 
 
-def resolve(routes: Sequence[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | bool | None:
-    """The matching route and its path parameters; False when the path exists for another method."""
+def resolve(routes: Sequence[Route], method: str, path: str | None) -> tuple[Route, dict[str, str]]:
+    """The matching route and its path parameters; 404 for an unknown path, 405 for a known
+    path asked with another method."""
     path_known = False
     for route in routes:
-        match = route.pattern.match(path)
+        match = route.pattern.match(path or "")
         if match is None:
             continue
         if route.method == method:
             return route, match.groupdict()
         path_known = True
-    return False if path_known else None
+    if path_known:
+        raise ApiError(405, f"Method {method} not allowed here")
+    raise ApiError(404, "Not found")

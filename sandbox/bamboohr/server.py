@@ -199,15 +199,10 @@ class BambooHRSandbox:
         if wait is not None:
             return _rate_limited(wait), None, False
         path = canonical_path(split.path, self.account.company_domain)
-        found = resolve(ROUTES, method, path) if path is not None else None
-        if not found:
-            status = 405 if found is False else 404
-            return (
-                error_reply(ApiError(status, "Method not allowed" if status == 405 else "Not found")),
-                None,
-                False,
-            )
-        route, params = found  # type: ignore[misc]
+        try:
+            route, params = resolve(ROUTES, method, path)
+        except ApiError as error:
+            return error_reply(error), None, False
         request = ApiRequest(
             method, path or "", split.query, headers, body, self.base_url, credential, params
         )
@@ -217,7 +212,7 @@ class BambooHRSandbox:
         if fault is not None and not fault.after_write:
             if fault.status is not None:
                 return _fault_status(fault), fault, False
-            if fault.body is not None and route.mutating:
+            if fault.body is not None and route.writes:
                 # The write must not happen: spoil a stand-in body instead of running the endpoint.
                 return ApiReply.json({"success": True}), fault, True
         reply = self._run(route, request)
