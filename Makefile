@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint unit integration template-tests bench-smoke clean sam-validate sam-build
+.PHONY: demo test lint unit integration template-tests bench-smoke clean sam-validate sam-build sam-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,8 @@ $(SAM_STAMP):
 	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
 	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli==$(SAM_VERSION)'
 	touch $(SAM_STAMP)
+
+sam-venv: $(SAM_STAMP)  ## the SAM CLI and translator (template tests expand the template with it)
 
 sam-validate: $(SAM_STAMP)  ## SAM transform + cfn-lint on template.yaml, offline (no AWS credentials needed)
 	$(SAM_ENV) $(SAM_VENV)/bin/sam validate --lint --template-file template.yaml
