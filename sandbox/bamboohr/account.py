@@ -248,6 +248,12 @@ class SandboxAccount:
         with self.lock:
             return list(self._employees)
 
+    @property
+    def employees(self) -> dict[str, dict[str, str | None]]:
+        """Every employee's fields as the API reports them (a snapshot, for tests and the demo)."""
+        with self.lock:
+            return {employee_id: self.view(employee_id) for employee_id in self._employees}
+
     def exists(self, employee_id: str) -> bool:
         return employee_id in self._employees
 

@@ -106,6 +106,8 @@ def test_terminate_and_delete(account: SandboxAccount) -> None:
     assert account.view("120")["status"] == "Inactive"
     account.delete("121")
     assert not account.exists("121")
+    assert "121" not in account.employees
+    assert account.employees["120"]["terminationDate"] == "2026-11-30"
     assert account.deleted() == {"121": NOW}
 
 
