@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import fcntl
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,27 +16,48 @@ from sandbox.local_stack.template import load_template_document
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
+SAM_PYTHON = REPO_ROOT / ".venv-sam" / "bin" / "python"
 
+# Runs inside .venv-sam: the SAM translator pins its own pydantic, so it stays out of the project venv.
+_TRANSFORM = """
+import json, sys
+from samtranslator.translator.transform import transform
 
-class _NoManagedPolicies:
-    """The SAM translator only asks for managed policies named without an ARN; we use none."""
-
-    def load(self) -> dict[str, str]:
+class NoManagedPolicies:
+    def load(self):
         return {}
+
+print(json.dumps(transform(json.load(sys.stdin), {}, NoManagedPolicies())))
+"""
+
+
+def _ensure_sam_venv() -> None:
+    """`make sam-venv` (a no-op once installed), serialised across xdist workers by a file lock."""
+    with open(REPO_ROOT / ".venv-sam.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["make", "-s", "sam-venv"], cwd=REPO_ROOT, check=True, capture_output=True)  # noqa: S607
 
 
 def sam_transform(document: dict[str, Any]) -> dict[str, Any]:
     """Expand the SAM template as CloudFormation's AWS::Serverless transform would, offline."""
-    from samtranslator.translator.transform import transform
-
+    _ensure_sam_venv()
     prepared = copy.deepcopy(document)
     for resource in prepared["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             # `sam package` replaces the local CodeUri with the uploaded artifact's S3 location.
             resource["Properties"]["CodeUri"] = "s3://artifacts-bucket/function.zip"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        return dict(transform(prepared, {}, _NoManagedPolicies()))
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [str(SAM_PYTHON), "-c", _TRANSFORM],
+        input=json.dumps(prepared),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "AWS_DEFAULT_REGION": "us-east-1"},
+    )
+    assert result.returncode == 0, f"SAM transform failed:\n{result.stderr[-3000:]}"
+    transformed: dict[str, Any] = json.loads(result.stdout)
+    return transformed
 
 
 @pytest.fixture(scope="session")
