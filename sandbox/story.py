@@ -15,11 +15,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from mentorship.models import CoachableSkill, Employee, LearningWish
 from sandbox.admin_client import AdminClient
@@ -164,7 +161,7 @@ class Story:
         return Counter(report.invocations)
 
     def _story(self, sandbox: BambooHRSandbox, stack: LocalStack, admin: AdminClient) -> None:
-        from infra.secrets import put_secret_json, webhook_private_key
+        from infra.secrets import put_secret_json
 
         secret_arn = stack.physical_id("HrisCredentialsSecret")
         webhook_secret_arn = stack.physical_id("WebhookSigningSecret")
@@ -179,7 +176,6 @@ class Story:
         )
         with self._timed("connect"):
             registered = self._register_webhook(secret_arn, webhook_secret_arn)
-        private_key = webhook_private_key(webhook_secret_arn)
         self.say(
             f"Connected: permissioned webhook {registered['webhook_id']} monitoring "
             f"{len(registered['monitored_fields'])} fields; its private key is in Secrets Manager"
@@ -224,7 +220,7 @@ class Story:
             }
 
         with self._timed("new_hire"):
-            self._new_hire(sandbox, stack, private_key)
+            self._new_hire(sandbox, stack, str(registered["webhook_id"]))
         self._count_rows(sandbox)
         self.result.goals_written = self._goal_count(sandbox) - goals_before
 
@@ -258,38 +254,20 @@ class Story:
     def _goal_count(sandbox: BambooHRSandbox) -> int:
         return sum(len(goals) for goals in sandbox.account.goals.values())
 
-    def _new_hire(self, sandbox: BambooHRSandbox, stack: LocalStack, private_key: str) -> None:
-        from connectors.bamboohr.webhooks import sign
-
+    def _new_hire(self, sandbox: BambooHRSandbox, stack: LocalStack, webhook_id: str) -> None:
         hire = NEW_HIRE.model_copy(update={"hire_date": sandbox.clock.today()})
         employee_id = sandbox.account.hire(hire)
         self.result.new_hire_id = employee_id
         self.say(
-            f"New hire {employee_id} added in BambooHR; BambooHR sends employee.created then employee.updated"
+            f"New hire {employee_id} added in BambooHR; it signs and sends employee.created, then .updated"
         )
-        with httpx.Client(timeout=30) as client:
-            for kind, extra in (
-                ("employee.created", {}),
-                ("employee.updated", {"changedFields": ["jobTitle"]}),
-            ):
-                body = json.dumps(
-                    {
-                        "type": kind,
-                        "timestamp": datetime.now(UTC).isoformat(),
-                        "data": {"companyId": 1, "employeeId": employee_id, **extra},
-                    }
-                ).encode()
-                timestamp = str(int(time.time()))
-                response = client.post(
-                    f"{stack.api_url}/webhooks/bamboohr",
-                    content=body,
-                    headers={
-                        "content-type": "application/json",
-                        "x-bamboohr-timestamp": timestamp,
-                        "x-bamboohr-signature": sign(private_key, body, timestamp),
-                    },
-                )
-                self.result.webhook_status.append(response.status_code)
+        # Deployed, BambooHR posts to the stack's https WebhookUrl; here to the local HTTP API.
+        receiver = f"{stack.api_url}/webhooks/bamboohr"
+        for event, changed in (("employee.created", ()), ("employee.updated", ("jobTitle",))):
+            delivery = sandbox.send_webhook(
+                webhook_id, employee_id, event, changed_fields=changed, url=receiver
+            )
+            self.result.webhook_status.append(delivery.status or 0)
         self.result.new_hire_invocations = self._drain(stack)
         pairings = self._pairings_of(stack, employee_id)
         self.result.new_hire_pairings = pairings
