@@ -99,7 +99,13 @@ class HttpApiEmulator:
         self._credentials = credentials
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-http-api", daemon=True)
+        # A short poll interval keeps stop() (and so every test's teardown) quick.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="local-http-api",
+            daemon=True,
+        )
 
     @property
     def url(self) -> str:
