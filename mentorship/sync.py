@@ -7,8 +7,10 @@ to a field matching depends on), which the rest of the product reacts to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from mentorship.events import DomainEvent, EmployeeChanged, EmployeeHired, EmployeeLeft
 from mentorship.models import Employee, EmploymentStatus
@@ -82,6 +84,15 @@ def events_for_change(previous: Employee | None, current: Employee, *, today: da
     return []
 
 
+PAGE_SIZE = 500
+
+
+def _pages(employees: Iterable[Employee]) -> Iterator[list[Employee]]:
+    iterator = iter(employees)
+    while page := list(islice(iterator, PAGE_SIZE)):
+        yield page
+
+
 class SyncService:
     """Applies HRIS records to the directory and publishes what changed."""
 
@@ -116,9 +127,9 @@ class SyncService:
         """Read everything, apply it, and close anyone the HRIS no longer returns."""
         report = SyncReport()
         seen: set[str] = set()
-        for employee in self._connector.read_all():
-            seen.add(employee.employee_id)
-            self._apply(employee, report, today=now.date())
+        for page in _pages(self._connector.read_all()):
+            seen.update(employee.employee_id for employee in page)
+            self._apply_page(page, report, today=now.date())
         for stored in list(self._directory.all()):
             if stored.employee_id not in seen and stored.is_active:
                 self._apply_removal(stored.employee_id, report, now=now)
@@ -135,8 +146,8 @@ class SyncService:
             return self.full_sync(now=now)
         changes = self._connector.read_changes(since)
         report = SyncReport()
-        for employee in changes.employees:
-            self._apply(employee, report, today=now.date())
+        for page in _pages(changes.employees):
+            self._apply_page(page, report, today=now.date())
         for employee_id in changes.deleted_ids:
             self._apply_removal(employee_id, report, now=now)
         self._publish(report)
@@ -144,13 +155,19 @@ class SyncService:
         return report
 
     def _apply(self, employee: Employee, report: SyncReport, *, today: date) -> None:
-        report.read += 1
-        previous = self._directory.get(employee.employee_id)
-        if self._directory.upsert(employee):
-            report.stored += 1
-            report.add(events_for_change(previous, employee, today=today))
-        else:
-            report.unchanged += 1
+        self._apply_page([employee], report, today=today)
+
+    def _apply_page(self, employees: Sequence[Employee], report: SyncReport, *, today: date) -> None:
+        """Upsert a page in bulk (a few calls, not two per employee) and derive its events."""
+        for employee, (previous, stored) in zip(
+            employees, self._directory.upsert_many(employees), strict=True
+        ):
+            report.read += 1
+            if stored:
+                report.stored += 1
+                report.add(events_for_change(previous, employee, today=today))
+            else:
+                report.unchanged += 1
 
     def _apply_removal(self, employee_id: str, report: SyncReport, *, now: datetime) -> None:
         """The HRIS no longer returns this person: keep the record, closed, so pairings can end."""

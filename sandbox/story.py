@@ -172,6 +172,8 @@ class Story:
                 "company_domain": "acme",
                 "api_key": sandbox.api_key,
                 "base_url": sandbox.base_url,
+                # mentees' performance goals feed the goal-overlap score (one request per mentee)
+                "read_mentee_goals": True,
             },
         )
         with self._timed("connect"):
