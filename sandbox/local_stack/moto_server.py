@@ -26,6 +26,7 @@ def shared_moto_endpoint() -> str:
         if _server is None:
             # werkzeug logs every request moto serves; the stack's own failures are reported instead.
             logging.getLogger("werkzeug").setLevel(logging.ERROR)
+            _deliver_complete_eventbridge_envelopes()
             server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
             server.start()
             host, port = server.get_host_and_port()
@@ -33,6 +34,21 @@ def shared_moto_endpoint() -> str:
             atexit.register(_stop)
         assert _endpoint is not None
         return _endpoint
+
+
+def _deliver_complete_eventbridge_envelopes() -> None:
+    """moto's default target input drops the envelope's `account`; real EventBridge always sends it.
+
+    Consumers parse the envelope strictly (Powertools' EventBridgeModel requires `account`), so the
+    local stack restores it rather than letting every handler test pass on a shape AWS never sends.
+    """
+    from moto.events.utils import EventTemplateParser
+
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' not in template:
+        EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = template.replace(
+            '"version": "0",', '"version": "0", "account": "<account>",', 1
+        )
 
 
 def reset_moto(endpoint: str) -> None:
