@@ -3,25 +3,27 @@
 Only pairs that share a skill can score on skill fit, and a pair with nothing to teach is not a
 mentoring pair, so the valid pairs are exactly the union of these blocks. A pair sharing several
 skills is counted in the block of its first shared skill only, so every valid pair is seen once.
-Each block is a dense matrix product plus rule masks; only the best few per mentee are kept,
-together with the best value left behind, which bounds every pair not kept.
+Within a block, mentors are sorted by level, so a level rule becomes a column range per mentee
+level instead of a mask. Each block chunk is one dense matrix product plus the few masks the
+programme enables; only each mentee's best few are kept, together with the best value left behind,
+which bounds every pair not kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from mentorship.matching.cohort import Cohort
-from mentorship.matching.rules import evaluate
+from mentorship.matching.rules import Exceptions
 from mentorship.matching.scoring import Embedding
-from mentorship.models import Program
+from mentorship.models import Program, ProgramKind
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 BLOCK_ELEMENTS = 1 << 21
 """Pairs scored per chunk: large enough for fast BLAS, small enough to keep memory flat."""
@@ -29,24 +31,54 @@ BLOCK_ELEMENTS = 1 << 21
 
 @dataclass(frozen=True)
 class SkillIndex:
-    """Per skill: mentee rows wanting it and mentor columns (with room left) coaching it."""
+    """Per skill (in scan order): mentee rows wanting it, mentor columns coaching it sorted by level."""
 
+    order: list[int]
     wanted_by: list[IntArray]
     coached_by: list[IntArray]
+    coached_level: list[IntArray]
     wishes: npt.NDArray[np.float32]  # [mentee, skill] 1 where wished
     coaches: npt.NDArray[np.float32]  # [mentor, skill] 1 where coached
 
 
 def index_skills(cohort: Cohort) -> SkillIndex:
+    """Blocks per skill; the largest blocks go first so their de-duplication mask is cheapest."""
     wishes = (cohort.wish_priority > 0).astype(np.float32)
-    coaches = (cohort.proficiency > 0).astype(np.float32)
-    has_room = cohort.residual > 0
+    coaches = ((cohort.proficiency > 0) & (cohort.residual > 0)[:, None]).astype(np.float32)
+    sizes = wishes.sum(axis=0, dtype=np.float64) * coaches.sum(axis=0, dtype=np.float64)
+    order = [int(skill) for skill in np.lexsort((np.arange(sizes.size), -sizes))]
+    wanted_by, coached_by, coached_level = [], [], []
+    for skill in order:
+        wanted_by.append(np.flatnonzero(wishes[:, skill]))
+        cols = np.flatnonzero(coaches[:, skill])
+        cols = cols[np.argsort(cohort.mentors.level[cols], kind="stable")]
+        coached_by.append(cols)
+        coached_level.append(cohort.mentors.level[cols])
     return SkillIndex(
-        wanted_by=[np.flatnonzero(wishes[:, skill]) for skill in range(wishes.shape[1])],
-        coached_by=[np.flatnonzero((coaches[:, skill] > 0) & has_room) for skill in range(coaches.shape[1])],
+        order=order,
+        wanted_by=wanted_by,
+        coached_by=coached_by,
+        coached_level=coached_level,
         wishes=wishes,
         coaches=coaches,
     )
+
+
+def level_range(program: Program, mentee_level: int, levels: IntArray) -> tuple[int, int]:
+    """Columns [lo, hi) of level-sorted mentors that the level rule allows for this mentee level."""
+    if program.kind is ProgramKind.SKILLS:
+        return 0, levels.size
+    if mentee_level < 0:
+        return 0, 0
+    if program.kind is ProgramKind.REVERSE:
+        low, high = 0, mentee_level - program.min_level_gap
+    elif program.kind is ProgramKind.TRADITIONAL:
+        low, high = mentee_level + program.min_level_gap, 1 << 30
+    else:
+        low, high = max(mentee_level - program.peer_band, 0), mentee_level + program.peer_band
+    lo = int(np.searchsorted(levels, low, side="left"))
+    hi = int(np.searchsorted(levels, high, side="right"))
+    return lo, max(lo, hi)
 
 
 @dataclass(frozen=True)
@@ -57,6 +89,7 @@ class Scan:
     mentor: IntArray
     left_behind: FloatArray  # per mentee (all mentee rows); -inf where nothing was left behind
     valid_count: IntArray  # per mentee: valid pairs seen
+    mentor_side: tuple[IntArray, IntArray] | None = None  # each mentor's best mentees (rows, cols)
 
 
 def scan(
@@ -67,88 +100,165 @@ def scan(
     rows: IntArray,
     *,
     keep: int,
+    ruled_out: Exceptions,
     price: FloatArray | None = None,
-    forbidden: Mapping[int, Sequence[int]] | None = None,
+    mentor_keep: int = 0,
 ) -> Scan:
     """Scan every valid pair of the mentee `rows`, keeping each mentee's `keep` best by
-    value - price[mentor] (value alone when `price` is None)."""
-    mentee_count = cohort.mentees.size
+    value - price[mentor] (value alone when `price` is None), and with `mentor_keep`, each
+    mentor's best mentees too: lists seen from both sides cover the mentors everyone else's
+    favourites crowd out, so the first solve already prices them."""
+    mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     selected = np.zeros(mentee_count, dtype=np.bool_)
     selected[rows] = True
     valid_count = np.zeros(mentee_count, dtype=np.int64)
-    found_rows: list[IntArray] = []
-    found_cols: list[IntArray] = []
-    found_values: list[FloatArray] = []
-    for skill, (wanting, coaching) in enumerate(zip(skills.wanted_by, skills.coached_by, strict=True)):
+    position = np.full(mentor_count, -1, dtype=np.int64)
+    found: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
+    found_by_mentor: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
+    for place in range(len(skills.order)):
+        wanting, coaching = skills.wanted_by[place], skills.coached_by[place]
         block_rows = wanting[selected[wanting]]
         if block_rows.size == 0 or coaching.size == 0:
             continue
-        mentor_vectors = embedding.mentor[coaching].T
-        offsets = None if price is None else price[coaching]
-        earlier_coached = skills.coaches[coaching, :skill].T if skill else None
-        step = max(1, BLOCK_ELEMENTS // coaching.size)
-        for begin in range(0, block_rows.size, step):
-            chunk = block_rows[begin : begin + step]
-            values = embedding.mentee[chunk] @ mentor_vectors
-            allowed = evaluate(program, cohort, chunk, coaching).all()
-            if earlier_coached is not None:
-                allowed &= (skills.wishes[chunk, :skill] @ earlier_coached) == 0
-            if forbidden:
-                _block_forbidden(allowed, chunk, coaching, forbidden)
-            if offsets is not None:
-                values -= offsets
-            values[~allowed] = -np.inf
-            valid_count[chunk] += allowed.sum(axis=1)
-            take = min(keep + 1, coaching.size)
-            if take < coaching.size:
-                best = np.argpartition(-values, take - 1, axis=1)[:, :take]
-            else:
-                best = np.broadcast_to(np.arange(coaching.size), (chunk.size, coaching.size))
-            best_values = np.take_along_axis(values, best, axis=1)
-            real = np.isfinite(best_values)
-            found_rows.append(np.broadcast_to(chunk[:, None], best.shape)[real])
-            found_cols.append(coaching[best[real]])
-            found_values.append(best_values[real])
-    return _merge(found_rows, found_cols, found_values, mentee_count, keep, valid_count)
+        position[coaching] = np.arange(coaching.size)
+        earlier = np.asarray(skills.order[:place], dtype=np.int64)
+        levels = cohort.mentees.level[block_rows]
+        for level in np.unique(levels).tolist() if program.kind is not ProgramKind.SKILLS else [None]:
+            group = block_rows if level is None else block_rows[levels == level]
+            lo, hi = level_range(program, -1 if level is None else level, skills.coached_level[place])
+            if level is None:
+                lo, hi = 0, coaching.size
+            if hi <= lo:
+                continue
+            cols = coaching[lo:hi]
+            vectors = embedding.mentor[cols].T
+            earlier_coached = skills.coaches[np.ix_(cols, earlier)].T if earlier.size else None
+            step = max(1, BLOCK_ELEMENTS // cols.size)
+            for begin in range(0, group.size, step):
+                chunk = group[begin : begin + step]
+                values = embedding.mentee[chunk] @ vectors
+                allowed = _allowed(program, cohort, chunk, cols)
+                if earlier_coached is not None:
+                    shared_before = (skills.wishes[np.ix_(chunk, earlier)] @ earlier_coached) > 0
+                    allowed = ~shared_before if allowed is None else allowed & ~shared_before
+                allowed = _apply_exceptions(allowed, values.shape, chunk, position, lo, hi, ruled_out)
+                if price is not None:
+                    values -= price[cols]
+                if allowed is not None:
+                    values[~allowed] = -np.inf
+                    valid_count[chunk] += allowed.sum(axis=1)
+                else:
+                    valid_count[chunk] += cols.size
+                best_rows, best_cols, best_values = _best(values, chunk, cols, keep + 1)
+                found.append((best_rows, best_cols, best_values, np.full(best_rows.size, place)))
+                if mentor_keep:
+                    best_rows, best_cols, best_values = _best(values.T, cols, chunk, mentor_keep)
+                    found_by_mentor.append(
+                        (best_cols, best_rows, best_values, np.zeros(best_rows.size, np.int64))
+                    )
+        position[coaching] = -1
+    merged = _merge(found, mentee_count, keep, valid_count)
+    if not mentor_keep:
+        return merged
+    by_mentor = _merge(
+        [(c, r, v, b) for r, c, v, b in found_by_mentor], mentor_count, mentor_keep, valid_count
+    )
+    return Scan(
+        mentee=merged.mentee,
+        mentor=merged.mentor,
+        left_behind=merged.left_behind,
+        valid_count=valid_count,
+        mentor_side=(by_mentor.mentor, by_mentor.mentee),
+    )
 
 
-def _block_forbidden(
-    allowed: npt.NDArray[np.bool_],
+def _allowed(program: Program, cohort: Cohort, chunk: IntArray, cols: IntArray) -> BoolArray | None:
+    """The block rules the programme enables (None when it enables none)."""
+    mentees, mentors = cohort.mentees, cohort.mentors
+    allowed: BoolArray | None = None
+    if program.exclude_shared_manager:
+        boss = cohort.tree.parent[mentees.people[chunk]][:, None]
+        allowed = ~((boss == cohort.tree.parent[mentors.people[cols]][None, :]) & (boss >= 0))
+    if program.min_time_zone_overlap_hours is not None:
+        tz_e = mentees.time_zone[chunk][:, None]
+        tz_m = mentors.time_zone[cols][None, :]
+        hours = cohort.shared_hours[np.maximum(tz_e, 0), np.maximum(tz_m, 0)]
+        zone_ok = (hours >= program.min_time_zone_overlap_hours - 1e-9) & (tz_e >= 0) & (tz_m >= 0)
+        allowed = zone_ok if allowed is None else allowed & zone_ok
+    if program.require_shared_language:
+        language_ok = cohort.language_overlap[
+            mentees.language_set[chunk][:, None], mentors.language_set[cols][None, :]
+        ]
+        allowed = language_ok if allowed is None else allowed & language_ok
+    return allowed
+
+
+def _apply_exceptions(
+    allowed: BoolArray | None,
+    shape: tuple[int, ...],
     chunk: IntArray,
-    coaching: IntArray,
-    forbidden: Mapping[int, Sequence[int]],
-) -> None:
-    for position, row in enumerate(chunk.tolist()):
-        blocked = forbidden.get(row)
-        if not blocked:
-            continue
-        where = np.searchsorted(coaching, blocked)
-        hit = where < coaching.size
-        hit[hit] = coaching[where[hit]] == np.asarray(blocked)[hit]
-        allowed[position, where[hit]] = False
+    position: IntArray,
+    lo: int,
+    hi: int,
+    ruled_out: Exceptions,
+) -> BoolArray | None:
+    """Clear the chunk's ruled-out pairs (self, reporting chain, history) in place."""
+    starts, stops = ruled_out.start[chunk], ruled_out.start[chunk + 1]
+    counts = stops - starts
+    total = int(counts.sum())
+    if total == 0:
+        return allowed
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    local_row = np.repeat(np.arange(chunk.size), counts)
+    place = position[ruled_out.mentor[offsets]]
+    inside = (place >= lo) & (place < hi)
+    if not inside.any():
+        return allowed
+    if allowed is None:
+        allowed = np.ones(shape, dtype=np.bool_)
+    allowed[local_row[inside], place[inside] - lo] = False
+    return allowed
+
+
+def _best(
+    values: FloatArray, chunk: IntArray, cols: IntArray, take: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Each row's `take` largest finite entries as (rows, mentor cols, values)."""
+    if take < cols.size:
+        best = np.argpartition(-values, take - 1, axis=1)[:, :take]
+        best_values = np.take_along_axis(values, best, axis=1)
+    else:
+        best = np.broadcast_to(np.arange(cols.size), values.shape)
+        best_values = values
+    real = np.isfinite(best_values)
+    return np.broadcast_to(chunk[:, None], best.shape)[real], cols[best[real]], best_values[real]
 
 
 def _merge(
-    found_rows: list[IntArray],
-    found_cols: list[IntArray],
-    found_values: list[FloatArray],
-    mentee_count: int,
-    keep: int,
-    valid_count: IntArray,
+    found: list[tuple[IntArray, IntArray, FloatArray, IntArray]], count: int, keep: int, valid_count: IntArray
 ) -> Scan:
-    left_behind = np.full(mentee_count, -np.inf)
-    if not found_rows:
+    """Keep the best `keep` per (row, block); left_behind is each row's best value not kept.
+
+    Keeping the best few *per skill* rather than overall gives a mentee whose favourite skill is
+    over-subscribed its best fallbacks in its other skills from the start.
+    """
+    left_behind = np.full(count, -np.inf)
+    if not found:
         empty = np.zeros(0, dtype=np.int64)
         return Scan(mentee=empty, mentor=empty, left_behind=left_behind, valid_count=valid_count)
-    rows = np.concatenate(found_rows)
-    cols = np.concatenate(found_cols)
-    values = np.concatenate(found_values)
-    # Best first within each mentee; ties broken by mentor position for determinism.
-    order = np.lexsort((cols, -values, rows))
-    rows, cols, values = rows[order], cols[order], values[order]
-    first = np.searchsorted(rows, rows, side="left")
+    rows = np.concatenate([part[0] for part in found])
+    cols = np.concatenate([part[1] for part in found])
+    values = np.concatenate([part[2] for part in found])
+    blocks = np.concatenate([part[3] for part in found])
+    # Best first within each (row, block); ties broken by column for determinism.
+    order = np.lexsort((cols, -values, blocks, rows))
+    rows, cols, values, blocks = rows[order], cols[order], values[order], blocks[order]
+    group = rows * (int(blocks.max(initial=0)) + 1) + blocks
+    first = np.searchsorted(group, group, side="left")
     rank = np.arange(rows.size) - first
     kept = rank < keep
     spill = rank == keep
-    left_behind[rows[spill]] = values[spill]
-    return Scan(mentee=rows[kept], mentor=cols[kept], left_behind=left_behind, valid_count=valid_count)
+    np.maximum.at(left_behind, rows[spill], values[spill])
+    keys = np.unique(rows[kept] * np.int64(max(int(cols.max(initial=0)) + 1, 1)) + cols[kept])
+    width = max(int(cols.max(initial=0)) + 1, 1)
+    return Scan(mentee=keys // width, mentor=keys % width, left_behind=left_behind, valid_count=valid_count)

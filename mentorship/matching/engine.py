@@ -23,6 +23,7 @@ from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
 from mentorship.matching.explain import explain_pair
 from mentorship.matching.outcome import MatchOutcome, ProposedPair
 from mentorship.matching.reasons import unmatched_reasons
+from mentorship.matching.rules import Exceptions, evaluate, exceptions
 from mentorship.matching.scoring import (
     COMPONENTS,
     Embedding,
@@ -40,6 +41,8 @@ FloatArray = npt.NDArray[np.float64]
 FIRST_SCAN_KEEP = 8
 """Candidates kept per mentee in the first scan; pricing adds more wherever they could matter."""
 PRICING_KEEP = 8
+MENTOR_SIDE_KEEP = 6
+"""Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
 
@@ -53,6 +56,7 @@ class _Prepared:
     embedding: Embedding
     skills: SkillIndex
     forbidden: dict[int, list[int]]
+    ruled_out: Exceptions
     excluded: dict[str, str]
 
 
@@ -102,12 +106,17 @@ def _prepare(
             why = pool_exclusion(employees[index], program.mentee_pool, mentor=False, today=today)
             excluded[mentee_id] = f"not in the mentee pool: {why or 'outside the programme'}"
     weights = effective_weights(program)
+    width = max(cohort.mentors.size, 1)
+    history_keys = np.asarray(
+        [row * width + col for row, cols in blocked.items() for col in cols], dtype=np.int64
+    )
     return _Prepared(
         program=program,
         cohort=cohort,
         embedding=embed(cohort, weights),
         skills=index_skills(cohort),
         forbidden={row: sorted(cols) for row, cols in blocked.items()},
+        ruled_out=exceptions(cohort, history_keys),
         excluded=excluded,
     )
 
@@ -145,6 +154,7 @@ def match_programme(
     cohort, embedding = prepared.cohort, prepared.embedding
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     all_rows = np.arange(mentee_count, dtype=np.int64)
+    width = max(mentor_count, 1)
     first = scan(
         program,
         cohort,
@@ -152,23 +162,26 @@ def match_programme(
         prepared.skills,
         all_rows,
         keep=FIRST_SCAN_KEEP,
-        forbidden=prepared.forbidden,
+        ruled_out=prepared.ruled_out,
+        mentor_keep=MENTOR_SIDE_KEEP,
     )
-    keys = first.mentee * max(mentor_count, 1) + first.mentor
-    bonus_keys = _kept_pair_keys(prepared, keep_pairs, first)
-    keys = np.union1d(keys, bonus_keys)
+    bonus_keys = _kept_pair_keys(prepared, keep_pairs)
+    keys = np.union1d(first.mentee * width + first.mentor, bonus_keys)
+    if first.mentor_side is not None:
+        keys = np.union1d(keys, first.mentor_side[0] * width + first.mentor_side[1])
+    value = _values(prepared, keys, bonus_keys, change_penalty)
     raw_bound = first.left_behind
     scan_bound = first.left_behind.copy()
     scan_round = np.zeros(mentee_count, dtype=np.int64)
     price_history: list[FloatArray] = [np.zeros(mentor_count)]
+    wishes = cohort.wish_priority > 0
+    coaches = cohort.proficiency > 0
     rounds = 0
     resolve = True
     while True:
         if resolve:
             rounds += 1
-            pair_mentee, pair_mentor = np.divmod(keys, max(mentor_count, 1))
-            value = pair_values(cohort, embedding.weights, pair_mentee, pair_mentor)
-            value[np.isin(keys, bonus_keys)] += change_penalty
+            pair_mentee, pair_mentor = np.divmod(keys, width)
             solution = solve(
                 mentee_count,
                 mentor_count,
@@ -178,8 +191,16 @@ def match_programme(
                 cohort.residual,
                 embedding.slot_costs,
             )
-        drift = np.asarray([np.maximum(old - solution.price, 0.0).max(initial=0.0) for old in price_history])
-        bound = np.minimum(raw_bound, scan_bound + drift[scan_round])
+        # A mentee's old bound still holds up to the largest price drop among mentors it could pair with.
+        drift = np.zeros(mentee_count)
+        for past, old_price in enumerate(price_history):
+            members = np.flatnonzero(scan_round == past)
+            drop = np.maximum(old_price - solution.price, 0.0)
+            if members.size == 0 or not drop.any():
+                continue
+            per_skill = np.where(coaches, drop[:, None], 0.0).max(axis=0, initial=0.0)
+            drift[members] = np.where(wishes[members], per_skill[None, :], 0.0).max(axis=1, initial=0.0)
+        bound = np.minimum(raw_bound, scan_bound + drift)
         doubtful = np.flatnonzero(bound > solution.u + TOLERANCE)
         if doubtful.size == 0:
             break
@@ -192,30 +213,38 @@ def match_programme(
             doubtful,
             keep=PRICING_KEEP,
             price=solution.price,
-            forbidden=prepared.forbidden,
+            ruled_out=prepared.ruled_out,
         )
         scan_bound[doubtful] = rescan.left_behind[doubtful]
         scan_round[doubtful] = len(price_history) - 1
-        fresh = np.setdiff1d(rescan.mentee * max(mentor_count, 1) + rescan.mentor, keys)
+        fresh = np.setdiff1d(rescan.mentee * width + rescan.mentor, keys)
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
-        keys = np.union1d(keys, fresh)
-    return _outcome(
-        prepared, solution, pair_mentee, pair_mentor, value, first.valid_count, keys, rounds, bonus_keys
-    )
+        if resolve:
+            merged = np.concatenate((keys, fresh))
+            order = np.argsort(merged, kind="stable")
+            keys = merged[order]
+            value = np.concatenate((value, _values(prepared, fresh, bonus_keys, change_penalty)))[order]
+    return _outcome(prepared, solution, pair_mentee, pair_mentor, value, first.valid_count, keys, rounds)
 
 
-def _kept_pair_keys(
-    prepared: _Prepared, keep_pairs: Collection[tuple[str, str]], first_scan: object
-) -> IntArray:
+def _values(prepared: _Prepared, keys: IntArray, bonus_keys: IntArray, change_penalty: float) -> FloatArray:
+    """Exact pair values from the component definitions, plus the keep bonus for current pairings."""
+    cohort = prepared.cohort
+    rows, cols = np.divmod(keys, max(cohort.mentors.size, 1))
+    value = pair_values(cohort, prepared.embedding.weights, rows, cols)
+    if bonus_keys.size:
+        value[np.isin(keys, bonus_keys)] += change_penalty
+    return value
+
+
+def _kept_pair_keys(prepared: _Prepared, keep_pairs: Collection[tuple[str, str]]) -> IntArray:
     """Keys of current pairings that are still valid, so re-optimisation can keep them."""
     cohort = prepared.cohort
     if not keep_pairs:
         return np.zeros(0, dtype=np.int64)
     mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
     mentor_col = {mentor_id: col for col, mentor_id in enumerate(cohort.mentors.ids)}
-    from mentorship.matching.rules import evaluate
-
     keys: list[int] = []
     for mentor_id, mentee_id in sorted(keep_pairs):
         row, col = mentee_row.get(mentee_id), mentor_col.get(mentor_id)
@@ -223,9 +252,12 @@ def _kept_pair_keys(
             continue
         rows, cols = np.asarray([row]), np.asarray([col])
         shares_skill = bool(((cohort.wish_priority[row] > 0) & (cohort.proficiency[col] > 0)).any())
-        if shares_skill and bool(evaluate(prepared.program, cohort, rows, cols).all()[0, 0]):
-            if col not in prepared.forbidden.get(row, ()):
-                keys.append(row * max(cohort.mentors.size, 1) + col)
+        if (
+            shares_skill
+            and bool(evaluate(prepared.program, cohort, rows, cols).all()[0, 0])
+            and col not in prepared.forbidden.get(row, ())
+        ):
+            keys.append(row * max(cohort.mentors.size, 1) + col)
     return np.asarray(sorted(keys), dtype=np.int64)
 
 
@@ -238,7 +270,6 @@ def _outcome(
     valid_count: IntArray,
     keys: IntArray,
     rounds: int,
-    bonus_keys: IntArray,
 ) -> MatchOutcome:
     cohort, embedding = prepared.cohort, prepared.embedding
     weights = embedding.weights
@@ -343,7 +374,7 @@ def suggest_mentors(
         np.zeros(1, dtype=np.int64),
         keep=k,
         price=next_slot_cost,
-        forbidden=prepared.forbidden,
+        ruled_out=prepared.ruled_out,
     )
     cols = found.mentor
     rows = found.mentee

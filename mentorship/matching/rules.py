@@ -79,7 +79,8 @@ def level_allows(program: Program, mentee_level: IntArray, mentor_level: IntArra
     if program.kind is ProgramKind.TRADITIONAL:
         return known & (mentor_level >= mentee_level + gap)
     if program.kind is ProgramKind.PEER:
-        return known & (np.abs(mentor_level - mentee_level) <= program.peer_band)
+        close: BoolArray = np.abs(mentor_level - mentee_level) <= program.peer_band
+        return known & close
     return np.ones(np.broadcast_shapes(mentee_level.shape, mentor_level.shape), dtype=np.bool_)
 
 
@@ -121,3 +122,54 @@ def evaluate(program: Program, cohort: Cohort, mentee_rows: IntArray, mentor_col
         time_zone=np.broadcast_to(zone_ok, shape),
         language=np.broadcast_to(language_ok, shape),
     )
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    """Pairs ruled out one by one rather than by a block rule: self-pairs, reporting chains, history.
+
+    They are few (each person has a handful of managers), so the block scan applies them as a
+    sparse list instead of testing every pair. Stored per mentee row as sorted mentor columns (CSR).
+    """
+
+    start: IntArray  # [mentee + 1] offsets into `mentor`
+    mentor: IntArray
+
+    def of(self, row: int) -> IntArray:
+        return self.mentor[self.start[row] : self.start[row + 1]]
+
+
+def exceptions(cohort: Cohort, blocked: IntArray) -> Exceptions:
+    """Self-pairs and reporting-chain pairs (either direction), plus the given (row, col) keys."""
+    mentees, mentors = cohort.mentees, cohort.mentors
+    width = max(mentors.size, 1)
+    people = len(cohort.directory)
+    mentee_row = np.full(people, -1, dtype=np.int64)
+    mentee_row[mentees.people] = np.arange(mentees.size)
+    mentor_col = np.full(people, -1, dtype=np.int64)
+    mentor_col[mentors.people] = np.arange(mentors.size)
+    keys = [blocked.astype(np.int64)]
+    same = mentor_col[mentees.people]
+    keys.append(np.flatnonzero(same >= 0) * width + same[same >= 0])
+    # Walk every person's chain of managers one level at a time, all people at once.
+    parent = cohort.tree.parent
+    for below_people, below_index, upper_index, below_is_mentee in (
+        (mentees.people, np.arange(mentees.size), mentor_col, True),
+        (mentors.people, np.arange(mentors.size), mentee_row, False),
+    ):
+        current = parent[below_people]
+        index = below_index
+        while current.size:
+            alive = current >= 0
+            current, index = current[alive], index[alive]
+            hit = upper_index[current]
+            found = hit >= 0
+            if below_is_mentee:
+                keys.append(index[found] * width + hit[found])
+            else:
+                keys.append(hit[found] * width + index[found])
+            current = parent[current]
+    merged = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    rows, cols = np.divmod(merged, width)
+    start = np.searchsorted(rows, np.arange(mentees.size + 1))
+    return Exceptions(start=start.astype(np.int64), mentor=cols.astype(np.int64))
