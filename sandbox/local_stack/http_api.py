@@ -281,8 +281,8 @@ def _json_response(status: int, payload: Mapping[str, Any]) -> tuple[int, list[t
 def _mapped_response(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
     """Payload 2.0 response mapping, including the 'inferred' format for non-proxy-shaped returns."""
     if not isinstance(result, dict) or "statusCode" not in result:
-        body = result if isinstance(result, str) else json.dumps(result)
-        return 200, [("Content-Type", "application/json")], body.encode()
+        inferred = result if isinstance(result, str) else json.dumps(result)
+        return 200, [("Content-Type", "application/json")], inferred.encode()
     headers = [(str(name), str(value)) for name, value in (result.get("headers") or {}).items()]
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers.extend((str(name), str(value)) for value in values)
@@ -293,5 +293,5 @@ def _mapped_response(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
             f"local HTTP API: handler returned a non-string body ({type(raw_body).__name__})", file=sys.stderr
         )
         return _json_response(500, {"message": "Internal Server Error"})
-    body = base64.b64decode(raw_body) if result.get("isBase64Encoded") else raw_body.encode()
-    return int(result["statusCode"]), headers, body
+    payload = base64.b64decode(raw_body) if result.get("isBase64Encoded") else raw_body.encode()
+    return int(result["statusCode"]), headers, payload

@@ -195,7 +195,7 @@ class LocalStack:
         """A boto3 client for moto with the stack's credentials (cached per service)."""
         if service not in self._clients:
             self._clients[service] = boto3.client(
-                service,  # type: ignore[call-overload]
+                service,
                 endpoint_url=self._endpoint,
                 region_name=self.region,
                 aws_access_key_id=self.credentials.access_key,
