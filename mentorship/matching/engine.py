@@ -23,7 +23,7 @@ from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
 from mentorship.matching.explain import explain_pair
 from mentorship.matching.outcome import MatchOutcome, ProposedPair
 from mentorship.matching.reasons import unmatched_reasons
-from mentorship.matching.rules import Exceptions, evaluate, exceptions
+from mentorship.matching.rules import Exceptions, evaluate_pairs, exceptions
 from mentorship.matching.scoring import (
     COMPONENTS,
     Embedding,
@@ -38,9 +38,9 @@ from mentorship.models import Employee, Pairing, PairingStatus, Program, Unmatch
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-FIRST_SCAN_KEEP = 8
+FIRST_SCAN_KEEP = 24
 """Candidates kept per mentee in the first scan; pricing adds more wherever they could matter."""
-PRICING_KEEP = 8
+PRICING_KEEP = 24
 MENTOR_SIDE_KEEP = 6
 """Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 TOLERANCE = 1e-9
@@ -241,24 +241,30 @@ def _values(prepared: _Prepared, keys: IntArray, bonus_keys: IntArray, change_pe
 def _kept_pair_keys(prepared: _Prepared, keep_pairs: Collection[tuple[str, str]]) -> IntArray:
     """Keys of current pairings that are still valid, so re-optimisation can keep them."""
     cohort = prepared.cohort
-    if not keep_pairs:
-        return np.zeros(0, dtype=np.int64)
+    width = max(cohort.mentors.size, 1)
     mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
     mentor_col = {mentor_id: col for col, mentor_id in enumerate(cohort.mentors.ids)}
-    keys: list[int] = []
-    for mentor_id, mentee_id in sorted(keep_pairs):
-        row, col = mentee_row.get(mentee_id), mentor_col.get(mentor_id)
-        if row is None or col is None or cohort.residual[col] == 0:
-            continue
-        rows, cols = np.asarray([row]), np.asarray([col])
-        shares_skill = bool(((cohort.wish_priority[row] > 0) & (cohort.proficiency[col] > 0)).any())
-        if (
-            shares_skill
-            and bool(evaluate(prepared.program, cohort, rows, cols).all()[0, 0])
-            and col not in prepared.forbidden.get(row, ())
-        ):
-            keys.append(row * max(cohort.mentors.size, 1) + col)
-    return np.asarray(sorted(keys), dtype=np.int64)
+    known = [
+        (mentee_row[mentee_id], mentor_col[mentor_id])
+        for mentor_id, mentee_id in keep_pairs
+        if mentee_id in mentee_row and mentor_id in mentor_col
+    ]
+    if not known:
+        return np.zeros(0, dtype=np.int64)
+    rows = np.asarray([row for row, _ in known], dtype=np.int64)
+    cols = np.asarray([col for _, col in known], dtype=np.int64)
+    shares_skill = ((cohort.wish_priority[rows] > 0) & (cohort.proficiency[cols] > 0)).any(axis=1)
+    ok = (
+        shares_skill
+        & (cohort.residual[cols] > 0)
+        & evaluate_pairs(prepared.program, cohort, rows, cols).all()
+    )
+    keys = rows * width + cols
+    history = prepared.ruled_out
+    for position in np.flatnonzero(ok).tolist():
+        if cols[position] in history.of(int(rows[position])):
+            ok[position] = False
+    return np.unique(keys[ok])
 
 
 def _outcome(

@@ -45,15 +45,16 @@ def explain_pair(cohort: Cohort, mentee_row: int, mentor_col: int, *, first_slot
     mentor_person = cohort.directory[int(cohort.mentors.people[mentor_col])]
     mentee_name = first_name(mentee_person.display_name, "the mentee")
     mentor_name = first_name(mentor_person.display_name, "The mentor")
-    weight = cohort.wish_weight[mentee_row]
-    proficiency = cohort.proficiency[mentor_col]
-    priority = cohort.wish_priority[mentee_row]
-    shared = [int(skill) for skill in np.flatnonzero((weight > 0) & (proficiency > 0))]
+    wished = cohort.mentees.skills[mentee_row]
+    weight = {skill: float(cohort.wish_weight[mentee_row, skill]) for skill in wished}
+    priority = {skill: int(cohort.wish_priority[mentee_row, skill]) for skill in wished}
+    proficiency = {skill: float(cohort.proficiency[mentor_col, skill]) for skill in wished}
+    shared = [skill for skill in wished if proficiency[skill] > 0]
     shared.sort(key=lambda skill: (-weight[skill] * proficiency[skill], skill))
     parts: list[str] = []
     if shared:
         best = shared[0]
-        wants = "wants to learn first" if priority[best] == priority.max() else "wants to learn"
+        wants = "wants to learn first" if priority[best] == max(priority.values()) else "wants to learn"
         focus = ", a focus skill of this programme" if best in cohort.focus else ""
         parts.append(
             f"{mentor_name} can coach {skill_phrase(cohort.skill_display[best])} "
@@ -65,7 +66,7 @@ def explain_pair(cohort: Cohort, mentee_row: int, mentor_col: int, *, first_slot
         ]
         if more:
             parts.append("also " + " and ".join(more))
-    if (cohort.goal_weight[mentee_row] * (proficiency > 0)).sum() > 0:
+    if (cohort.goal_weight[mentee_row] * (cohort.proficiency[mentor_col] > 0)).sum() > 0:
         parts.append(f"helps with one of {mentee_name}'s goals")
     dept_e = cohort.mentees.department[mentee_row]
     dept_m = cohort.mentors.department[mentor_col]

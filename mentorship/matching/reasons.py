@@ -19,14 +19,16 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 # Rule labels in the order a blocked mentor is attributed to them (first failing rule wins).
+# Rules shared by everyone with the same wishes, level, time zone and languages come first, so they
+# are counted once per such group; the personal ones (self, reporting chain, history) after.
 _RULES: tuple[str, ...] = (
     "capacity",
-    "not_self",
     "level",
-    "outside_chain",
-    "no_shared_manager",
     "time_zone",
     "language",
+    "not_self",
+    "outside_chain",
+    "no_shared_manager",
     "history",
 )
 
@@ -60,17 +62,17 @@ def unmatched_reasons(
 ) -> list[UnmatchedMentee]:
     """A reason for every mentee in the pool who got no pair."""
     mentees = cohort.mentees
-    wishes = cohort.wish_priority > 0
-    coached = cohort.proficiency > 0
-    blocked_rows = np.flatnonzero(~matched & (valid_count == 0) & wishes.any(axis=1))
+    coached_somewhere: BoolArray = np.asarray((cohort.proficiency > 0).any(axis=0))
+    unmatched = np.flatnonzero(~matched)
+    blocked_rows = [row for row in unmatched.tolist() if valid_count[row] == 0 and mentees.skills[row]]
     counts = _blocking_counts(program, cohort, forbidden, blocked_rows)
     reasons: list[UnmatchedMentee] = []
-    for row in np.flatnonzero(~matched).tolist():
-        wanted = [int(skill) for skill in np.flatnonzero(wishes[row])]
+    for row in unmatched.tolist():
+        wanted = mentees.skills[row]
         names = ", ".join(skill_phrase(cohort.skill_display[skill]) for skill in wanted[:3])
         if not wanted:
             reason = "has no learning wishes on record: add the skills they want to develop in the HRIS"
-        elif not coached[:, wanted].any():
+        elif not coached_somewhere[wanted].any():
             reason = (
                 f"no mentor in the pool coaches what they want to learn ({names}): "
                 "recruit mentors with these skills or widen the mentor pool"
@@ -98,33 +100,51 @@ def unmatched_reasons(
 
 
 def _blocking_counts(
-    program: Program, cohort: Cohort, forbidden: dict[int, list[int]], rows: IntArray
+    program: Program, cohort: Cohort, forbidden: dict[int, list[int]], rows: list[int]
 ) -> dict[int, IntArray]:
-    """Per mentee row: how many mentors sharing a skill each rule rules out (first failing rule)."""
-    tallies = {int(row): np.zeros(len(_RULES), dtype=np.int64) for row in rows}
-    if rows.size == 0:
-        return tallies
-    wishes = cohort.wish_priority[rows] > 0
+    """Per mentee row: how many mentors sharing a skill each rule rules out (first failing rule).
+
+    Mentees with the same wishes, level, time zone and languages share the group rules' verdicts,
+    so those are computed once per group; only the few mentors that pass them are checked per person.
+    """
+    mentees = cohort.mentees
     coached = cohort.proficiency > 0
-    # Mentors sharing at least one skill with each row; rows are few (only the fully blocked).
-    for position, row in enumerate(rows.tolist()):
-        cols = np.flatnonzero(coached[:, wishes[position]].any(axis=1))
-        masks = evaluate(program, cohort, np.asarray([row]), cols)
-        history = np.ones(cols.size, dtype=np.bool_)
-        history[np.isin(cols, forbidden.get(row, []))] = False
-        verdicts = (
-            cohort.residual[cols] > 0,
-            masks.not_self[0],
-            masks.level[0],
-            masks.outside_chain[0],
-            masks.no_shared_manager[0],
-            masks.time_zone[0],
-            masks.language[0],
-            history,
+    groups: dict[tuple[tuple[int, ...], int, int, int], list[int]] = {}
+    for row in rows:
+        signature = (
+            tuple(mentees.skills[row]),
+            int(mentees.level[row]),
+            int(mentees.time_zone[row]),
+            int(mentees.language_set[row]),
         )
+        groups.setdefault(signature, []).append(row)
+    sharing: dict[tuple[int, ...], IntArray] = {}
+    tallies: dict[int, IntArray] = {}
+    for (wanted, _, _, _), members in groups.items():
+        if wanted not in sharing:
+            sharing[wanted] = np.flatnonzero(coached[:, list(wanted)].any(axis=1))
+        cols = sharing[wanted]
+        masks = evaluate(program, cohort, np.asarray(members[:1]), cols)
+        group_verdicts = (cohort.residual[cols] > 0, masks.level[0], masks.time_zone[0], masks.language[0])
+        shared_tally = np.zeros(len(_RULES), dtype=np.int64)
         still_open = np.ones(cols.size, dtype=np.bool_)
-        for rule, verdict in enumerate(verdicts):
-            failing = still_open & ~verdict
-            tallies[row][rule] = int(failing.sum())
+        for rule, verdict in enumerate(group_verdicts):
+            shared_tally[rule] = int((still_open & ~verdict).sum())
             still_open &= verdict
+        passing = cols[still_open]
+        for row in members:
+            tally = shared_tally.copy()
+            personal = evaluate(program, cohort, np.asarray([row]), passing)
+            history = ~np.isin(passing, forbidden.get(row, []))
+            open_now = np.ones(passing.size, dtype=np.bool_)
+            personal_verdicts = (
+                personal.not_self[0],
+                personal.outside_chain[0],
+                personal.no_shared_manager[0],
+                history,
+            )
+            for offset, verdict in enumerate(personal_verdicts):
+                tally[len(group_verdicts) + offset] = int((open_now & ~verdict).sum())
+                open_now &= verdict
+            tallies[row] = tally
     return tallies

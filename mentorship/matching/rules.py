@@ -86,38 +86,40 @@ def level_allows(program: Program, mentee_level: IntArray, mentor_level: IntArra
 
 def evaluate(program: Program, cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> RuleMasks:
     """Every hard rule for the block mentee_rows x mentor_cols (pool positions)."""
+    return _masks(program, cohort, mentee_rows[:, None], mentor_cols[None, :])
+
+
+def evaluate_pairs(
+    program: Program, cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray
+) -> RuleMasks:
+    """Every hard rule for aligned pairs (mentee_rows[k], mentor_cols[k])."""
+    return _masks(program, cohort, mentee_rows, mentor_cols)
+
+
+def _masks(program: Program, cohort: Cohort, rows: IntArray, cols: IntArray) -> RuleMasks:
     mentees, mentors = cohort.mentees, cohort.mentors
-    person_e = mentees.people[mentee_rows][:, None]
-    person_m = mentors.people[mentor_cols][None, :]
-    shape = (len(mentee_rows), len(mentor_cols))
+    shape = np.broadcast_shapes(rows.shape, cols.shape)
+    person_e, person_m = mentees.people[rows], mentors.people[cols]
     tree = cohort.tree
-    outside_chain = ~(tree.is_above(person_m, person_e) | tree.is_above(person_e, person_m))
     everyone = np.ones(shape, dtype=np.bool_)
+    no_shared = everyone
     if program.exclude_shared_manager:
         boss_e = tree.parent[person_e]
         no_shared = ~((boss_e == tree.parent[person_m]) & (boss_e >= 0))
-    else:
-        no_shared = everyone
+    zone_ok = everyone
     if program.min_time_zone_overlap_hours is not None:
-        tz_e = mentees.time_zone[mentee_rows][:, None]
-        tz_m = mentors.time_zone[mentor_cols][None, :]
+        tz_e, tz_m = mentees.time_zone[rows], mentors.time_zone[cols]
         hours = cohort.shared_hours[np.maximum(tz_e, 0), np.maximum(tz_m, 0)]
         zone_ok = (hours >= program.min_time_zone_overlap_hours - 1e-9) & (tz_e >= 0) & (tz_m >= 0)
-    else:
-        zone_ok = everyone
+    language_ok = everyone
     if program.require_shared_language:
-        language_ok = cohort.language_overlap[
-            mentees.language_set[mentee_rows][:, None], mentors.language_set[mentor_cols][None, :]
-        ]
-    else:
-        language_ok = everyone
+        language_ok = cohort.language_overlap[mentees.language_set[rows], mentors.language_set[cols]]
     return RuleMasks(
         not_self=np.broadcast_to(person_e != person_m, shape),
-        level=np.broadcast_to(
-            level_allows(program, mentees.level[mentee_rows][:, None], mentors.level[mentor_cols][None, :]),
-            shape,
+        level=np.broadcast_to(level_allows(program, mentees.level[rows], mentors.level[cols]), shape),
+        outside_chain=np.broadcast_to(
+            ~(tree.is_above(person_m, person_e) | tree.is_above(person_e, person_m)), shape
         ),
-        outside_chain=np.broadcast_to(outside_chain, shape),
         no_shared_manager=np.broadcast_to(no_shared, shape),
         time_zone=np.broadcast_to(zone_ok, shape),
         language=np.broadcast_to(language_ok, shape),
