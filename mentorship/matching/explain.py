@@ -6,8 +6,6 @@ Pair explanations go into the HRIS next to the pairing, so they use first names 
 
 from __future__ import annotations
 
-import numpy as np
-
 from mentorship.matching.cohort import Cohort
 from mentorship.matching.rules import WORKDAY_HOURS
 
