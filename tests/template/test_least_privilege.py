@@ -6,13 +6,14 @@ Every environment variable that names a resource has the permission that using i
 
 from __future__ import annotations
 
+import copy
 from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
 
 from sandbox.local_stack.intrinsics import references_of
-from tests.template.conftest import functions_of
+from tests.template.conftest import functions_of, sam_transform
 
 # What a function does with a resource it was given through an environment variable.
 USE_OF_RESOURCE = {
@@ -72,36 +73,56 @@ def _env_resources(function: dict[str, Any], resources: dict[str, Any]) -> dict[
     return named
 
 
+def _excess_grants(
+    template_document: dict[str, Any], transformed_template: dict[str, Any], function: str
+) -> dict[str, list[Any]]:
+    """Statements on "*" that AWS does not require, grants on foreign resources, extra managed policies."""
+    resource = template_document["Resources"][function]
+    role = transformed_template["Resources"][f"{function}Role"]
+    own = _own_resources(resource)
+    excess: dict[str, list[Any]] = {"wildcard": [], "foreign": [], "unnamed": [], "managed": []}
+    for statement in _statements(role):
+        actions = [str(action) for action in _as_list(statement["Action"])]
+        for granted in _as_list(statement["Resource"]):
+            if granted == "*" or (isinstance(granted, str) and granted.endswith(":*")):
+                if not all(action in WILDCARD_ONLY_ACTIONS for action in actions):
+                    excess["wildcard"].append(actions)
+                continue
+            referenced = references_of(granted)
+            if not referenced:
+                excess["unnamed"].append(granted)
+            elif referenced - own:
+                excess["foreign"].append((actions, sorted(referenced - own)))
+    polls_sqs = any(e["Type"] == "SQS" for e in (resource["Properties"].get("Events") or {}).values())
+    allowed = ALLOWED_MANAGED_POLICIES | ({SQS_POLLER_MANAGED_POLICY} if polls_sqs else set())
+    excess["managed"] = sorted(set(role["Properties"].get("ManagedPolicyArns") or []) - allowed)
+    return {kind: found for kind, found in excess.items() if found}
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_function_policies_name_only_its_own_resources(
     template_document: dict[str, Any], transformed_template: dict[str, Any], function: str
 ) -> None:
-    # Given the role SAM generates for the function
-    role = transformed_template["Resources"][f"{function}Role"]
-    own = _own_resources(template_document["Resources"][function])
-    # When every statement's resources are examined
-    foreign: list[tuple[list[str], set[str]]] = []
-    wildcards: list[list[str]] = []
-    for statement in _statements(role):
-        actions = [str(action) for action in _as_list(statement["Action"])]
-        for resource in _as_list(statement["Resource"]):
-            if resource == "*" or (isinstance(resource, str) and resource.endswith(":*")):
-                if not all(action in WILDCARD_ONLY_ACTIONS for action in actions):
-                    wildcards.append(actions)
-                continue
-            referenced = references_of(resource)
-            assert referenced, f"{function}: statement resource {resource!r} names no template resource"
-            if referenced - own:
-                foreign.append((actions, referenced - own))
-    # Then nothing is granted on "*" and nothing on another function's resources
-    assert wildcards == []
-    assert foreign == []
-    polls_sqs = any(
-        e["Type"] == "SQS"
-        for e in (template_document["Resources"][function]["Properties"].get("Events") or {}).values()
+    # Given the role SAM generates for the function / When every statement is examined
+    excess = _excess_grants(template_document, transformed_template, function)
+    # Then nothing is granted on "*", on another function's resources, or through broad managed policies
+    assert excess == {}
+
+
+def test_a_grant_on_another_functions_resource_is_caught(template_document: dict[str, Any]) -> None:
+    # Given a copy of the template where the webhook function may also read the HRIS credentials
+    broken = copy.deepcopy(template_document)
+    broken["Resources"]["WebhookIngestFunction"]["Properties"]["Policies"].append(
+        {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "HrisCredentialsSecret"}}}
     )
-    allowed = ALLOWED_MANAGED_POLICIES | ({SQS_POLLER_MANAGED_POLICY} if polls_sqs else set())
-    assert set(role["Properties"].get("ManagedPolicyArns") or []) <= allowed
+    broken["Resources"]["WebhookIngestFunction"]["Properties"]["Policies"].append(
+        {"Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}
+    )
+    # When the least-privilege check runs on what SAM makes of it
+    excess = _excess_grants(broken, sam_transform(broken), "WebhookIngestFunction")
+    # Then both the foreign secret and the wildcard grant are reported
+    assert excess["foreign"] == [(["secretsmanager:GetSecretValue"], ["HrisCredentialsSecret"])]
+    assert excess["wildcard"] == [["sqs:*"]]
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
