@@ -1,0 +1,122 @@
+"""A function built by its Makefile target runs from its artifact alone (plus what the Lambda runtime
+provides), and the webhook artifact carries no numeric stack.
+
+The targets build for arm64/python3.12; here they are built for this machine's platform and Python,
+so the artifact can be imported in an isolated interpreter that sees nothing of the project's venv.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from tests.template.conftest import REPO_ROOT
+
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("sam-build")]
+
+# What the python3.12 Lambda runtime already has on its path.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
+
+IMPORT_CHECK = """
+import importlib, json, sys
+artifacts, runtime, *modules = sys.argv[1:]
+sys.path[:0] = [artifacts, runtime]  # what the Lambda runtime's path holds: the task root, then its own
+for name in modules:
+    importlib.import_module(name)
+print(json.dumps({
+    "heavy": sorted(m for m in sys.modules if m.split(".")[0] in ("numpy", "scipy")),
+    "outside": sorted({
+        m.split(".")[0] for m, mod in list(sys.modules.items())
+        if getattr(mod, "__file__", None) and "/.venv/" in mod.__file__
+    }),
+}))
+"""
+
+
+def _build(function: str, artifacts: Path) -> None:
+    machine = platform.machine()
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    subprocess.run(  # noqa: S603
+        [  # noqa: S607
+            "make",
+            "-s",
+            f"build-{function}",
+            f"ARTIFACTS_DIR={artifacts}",
+            f"LAMBDA_PLATFORMS=manylinux2014_{machine} manylinux_2_28_{machine}",
+            f"LAMBDA_PYTHON={python}",
+        ],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def _runtime_dir(tmp_path: Path) -> Path:
+    """A stand-in for the Lambda runtime's own packages: links to boto3 & co. from this venv."""
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    for name in RUNTIME_PROVIDED:
+        (runtime / name).symlink_to(site_packages / name)
+    return runtime
+
+
+def _import_from_artifact(artifacts: Path, runtime: Path, *modules: str) -> dict[str, list[str]]:
+    result = subprocess.run(  # noqa: S603 - this interpreter, isolated from the venv
+        [sys.executable, "-I", "-S", "-c", IMPORT_CHECK, str(artifacts), str(runtime), *modules],
+        cwd=artifacts,
+        env={"AWS_DEFAULT_REGION": "us-east-1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    loaded: dict[str, list[str]] = json.loads(result.stdout)
+    return loaded
+
+
+def test_webhook_artifact_is_self_contained_and_light(tmp_path: Path) -> None:
+    # Given the webhook function built by its Makefile target
+    artifacts = tmp_path / "WebhookIngestFunction"
+    _build("WebhookIngestFunction", artifacts)
+    # When its handler and everything it builds lazily are imported from the artifact alone
+    loaded = _import_from_artifact(
+        artifacts,
+        _runtime_dir(tmp_path),
+        "functions.webhook_ingest.handler",
+        "connectors.bamboohr.webhooks",
+        "infra.queues",
+        "infra.secrets",
+        "infra.settings",
+    )
+    # Then nothing came from the project's venv, and neither numpy nor scipy is in the package
+    assert loaded == {"heavy": [], "outside": []}
+    assert not (artifacts / "numpy").exists()
+    assert not (artifacts / "scipy").exists()
+    assert not (artifacts / "functions" / "matching").exists()
+    assert not (artifacts / "boto3").exists()
+
+
+def test_sync_worker_artifact_is_self_contained(tmp_path: Path) -> None:
+    artifacts = tmp_path / "SyncWorkerFunction"
+    _build("SyncWorkerFunction", artifacts)
+    loaded = _import_from_artifact(
+        artifacts,
+        _runtime_dir(tmp_path),
+        "functions.sync_worker.handler",
+        "connectors.factory",
+        "infra.events",
+        "infra.secrets",
+        "infra.dynamodb",
+        "infra.settings",
+        "infra.messages",
+    )
+    assert loaded == {"heavy": [], "outside": []}
