@@ -156,3 +156,34 @@ def test_firing_the_nightly_schedule_puts_a_full_sync_on_the_sync_queue(stack: L
 def test_stack_rejects_a_parameter_value_the_template_does_not_allow() -> None:
     with pytest.raises(ValueError, match="HrisProvider"):
         LocalStack(TEMPLATE_PATH, parameters={"HrisProvider": "sap"})
+
+
+def test_every_functions_settings_load_from_the_environment_the_template_gives_it(stack: LocalStack) -> None:
+    # Given the settings model each handler validates at start (infra/settings.py)
+    from infra.settings import (
+        AdminSettings,
+        MatchingSettings,
+        SyncSettings,
+        TableSettings,
+        WebhookSettings,
+        WriteBackSettings,
+        load_settings,
+    )
+
+    needs: dict[str, list[type[Any]]] = {
+        "WebhookIngestFunction": [WebhookSettings, TableSettings],
+        "SyncWorkerFunction": [SyncSettings],
+        "MatchingFunction": [MatchingSettings],
+        "WriteBackFunction": [WriteBackSettings],
+        "AdminApiFunction": [AdminSettings],
+    }
+    assert sorted(needs) == sorted(functions_of_stack(stack))
+    # When each is loaded from the function's resolved template environment
+    # Then none is missing a variable (template and handlers agree on names)
+    for function, models in needs.items():
+        for model in models:
+            load_settings(model, stack.function_env(function))
+
+
+def functions_of_stack(stack: LocalStack) -> list[str]:
+    return sorted({w.function for w in stack.wiring})
