@@ -299,7 +299,9 @@ def build_cohort(
         skill_keys=list(vocabulary),
         skill_display=display,
         time_zones=time_zone_names,
-        shared_hours=shared_hours_matrix(np.asarray(zone_offsets, dtype=np.float64)),
+        # At least one zone: scoring gathers with clipped indices and masks unknown zones (-1) after,
+        # which needs a non-empty matrix even when nobody in the directory has a time zone.
+        shared_hours=shared_hours_matrix(np.asarray(zone_offsets or [0.0], dtype=np.float64)),
         language_sets=spoken_sets,
         language_overlap=np.asarray(
             [[bool(left & right) for right in spoken_sets] for left in spoken_sets], dtype=np.bool_
