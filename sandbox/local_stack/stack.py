@@ -10,8 +10,10 @@ import json
 import os
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -88,6 +90,8 @@ class LocalStack:
         self._sqs_subscriptions: list[SqsSubscription] = []
         self._rule_subscriptions: list[RuleSubscription] = []
         self._apis: dict[str, HttpApiEmulator] = {}
+        # Schedule/ScheduleV2 function events, by the logical id SAM gives them: <Function><EventId>.
+        self._function_schedules: dict[str, tuple[str, EventSource]] = {}
         self._clients: dict[str, Any] = {}
         self._started = False
 
@@ -218,7 +222,15 @@ class LocalStack:
         return sign_request(self.credentials, self.region, method, url, body, headers)
 
     def fire_schedule(self, logical_id: str) -> None:
-        """Deliver a schedule's Input to its target now, as EventBridge Scheduler would at its time."""
+        """Deliver a schedule's Input to its target now, as EventBridge Scheduler would at its time.
+
+        `logical_id` is an AWS::Scheduler::Schedule of the template, or a function's Schedule /
+        ScheduleV2 event named as SAM names the resource it generates: <FunctionLogicalId><EventId>.
+        """
+        if logical_id in self._function_schedules:
+            function, event = self._function_schedules[logical_id]
+            self.invoke(function, self._scheduled_event(logical_id, event))
+            return
         schedule = self.client("scheduler").get_schedule(Name=self.physical_id(logical_id))
         target = schedule["Target"]
         payload = target.get("Input") or "{}"
@@ -372,6 +384,10 @@ class LocalStack:
                 rule = self._rule_subscription(event)
                 self._rule_subscriptions.append(rule)
                 self.wiring.append(Wiring(event.function, event.event_id, event.type, rule.rule_name))
+            elif event.type in ("Schedule", "ScheduleV2"):
+                schedule_id = f"{event.function}{event.event_id}"
+                self._function_schedules[schedule_id] = (event.function, event)
+                self.wiring.append(Wiring(event.function, event.event_id, event.type, schedule_id))
         provisioner = self._require_provisioner()
         for api_logical_id, api_routes in routes.items():
             api_id = provisioner.physical_ids.get(api_logical_id, f"{self.stack_name}-{api_logical_id}")
@@ -477,6 +493,25 @@ class LocalStack:
             input=props.get("Input"),
             input_path=props.get("InputPath"),
         )
+
+    def _scheduled_event(self, schedule_id: str, event: EventSource) -> Any:
+        """The payload a scheduled invocation carries: the event's Input, else what AWS sends."""
+        props = self._require_provisioner().resolver.resolve(dict(event.properties))
+        if props.get("Input") is not None:
+            return json.loads(props["Input"])
+        if event.type == "ScheduleV2":
+            return {}
+        return {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": self.account_id,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": self.region,
+            "resources": [f"arn:aws:events:{self.region}:{self.account_id}:rule/{schedule_id}"],
+            "detail": {},
+        }
 
     def _source_queue_urls(self) -> list[str]:
         return [s.queue_url for s in self._sqs_subscriptions] + [

@@ -18,7 +18,7 @@ SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 SERVERLESS_HTTP_API = "AWS::Serverless::HttpApi"
 
 # Event source types the local stack wires; any other type in the template is an error at start.
-SUPPORTED_EVENT_TYPES = frozenset({"HttpApi", "SQS", "EventBridgeRule"})
+SUPPORTED_EVENT_TYPES = frozenset({"HttpApi", "SQS", "EventBridgeRule", "Schedule", "ScheduleV2"})
 
 
 class TemplateError(ValueError):

@@ -191,3 +191,19 @@ def test_events_delivered_to_an_sqs_target_carry_the_full_eventbridge_envelope(s
     assert {"version", "id", "detail-type", "source", "time", "region", "resources", "detail"} <= set(
         envelope
     )
+
+
+def test_function_schedule_events_fire_with_their_input_or_the_scheduled_event(stack: LocalStack) -> None:
+    # Given a ScheduleV2 event with an Input and a Schedule event without one
+    # When both are fired, by the names SAM gives the resources it generates
+    stack.fire_schedule("EventFunctionDaily")
+    stack.fire_schedule("EventFunctionHourly")
+    # Then the function got the Input, then EventBridge's "Scheduled Event" envelope
+    daily, hourly = (s["event"] for s in observed(stack))
+    assert daily == {"id": "daily", "detail": {"kind": "daily-nudges"}}
+    assert (hourly["source"], hourly["detail-type"], hourly["detail"]) == (
+        "aws.events",
+        "Scheduled Event",
+        {},
+    )
+    assert hourly["account"] == stack.account_id
