@@ -307,7 +307,10 @@ class Provisioner:
 
     def _create_log_group(self, logical_id: str, props: dict[str, Any]) -> None:
         name = props.get("LogGroupName") or self.default_name(logical_id, 512)
-        self.client("logs").create_log_group(logGroupName=name)
+        logs = self.client("logs")
+        logs.create_log_group(logGroupName=name)
+        if "RetentionInDays" in props:
+            logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
         self.physical_ids[logical_id] = name
         self.attributes[logical_id] = {"Arn": self.arn("logs", f"log-group:{name}:*")}
 

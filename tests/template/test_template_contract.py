@@ -212,3 +212,10 @@ def test_nightly_schedule_puts_a_full_sync_on_the_sync_queue_with_its_own_narrow
     assert statements == [
         {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": ["SyncQueue", "Arn"]}}
     ]
+
+
+def test_every_function_logs_to_its_own_group_with_a_retention(template_document: dict[str, Any]) -> None:
+    for logical_id, resource in functions_of(template_document).items():
+        group = resource["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert template_document["Resources"][group]["Type"] == "AWS::Logs::LogGroup", logical_id
+        assert _props(template_document, group)["RetentionInDays"] == {"Ref": "LogRetentionDays"}
