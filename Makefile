@@ -29,6 +29,9 @@ unit: $(STAMP)
 clean:
 	rm -rf $(VENV) build .aws-sam .pytest_cache .mypy_cache .ruff_cache
 
+template-tests: $(STAMP) sam-venv  ## the template's checks: cfn-lint, SAM transform, least privilege, wiring, packaging
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/template tests/integration/test_local_stack_*.py
+
 # ---------------------------------------------------------------- SAM: validate and build
 # aws-sam-cli pins many dependencies of its own, so it lives in its own virtualenv.
 SAM_VENV    ?= .venv-sam
