@@ -51,7 +51,8 @@ class RuleSubscription:
 
 @dataclass
 class DrainReport:
-    """What a drain did: invocations and failed records per function, every failure, DLQ depths."""
+    """What a drain did, per function: invocations and failed records (each failed attempt of a
+    record counts once), every exception with its traceback, and the depth of every DLQ at the end."""
 
     invocations: Counter[str] = field(default_factory=Counter)
     failed_records: Counter[str] = field(default_factory=Counter)
@@ -190,11 +191,11 @@ class EventSourcePump:
                         subscription.function, subscription.event_id, error, (message["MessageId"],)
                     )
                 )
+                report.failed_records[subscription.function] += 1
                 attempts = int(message["Attributes"].get("ApproximateReceiveCount", "1"))
                 if attempts < subscription.max_attempts:
                     self._release(subscription.shadow_queue_url, handle)
                     continue
-                report.failed_records[subscription.function] += 1
                 if subscription.dead_letter_queue_url:
                     self._dead_letter(subscription.dead_letter_queue_url, event, error)
             self._delete(subscription.shadow_queue_url, handle)

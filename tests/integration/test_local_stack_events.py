@@ -151,6 +151,8 @@ def test_failing_eventbridge_invocation_is_retried_then_sent_to_the_functions_dl
     report = stack.drain(timeout=30)
     # MaximumRetryAttempts: 1 in the stub template → two attempts in all
     assert report.invocations["EventFunction"] == 2
+    assert report.failed_records["EventFunction"] == 2
+    assert report.dead_letters["EventDeadLetterQueue"] == 1
     assert [f.error_type for f in report.failures] == ["ValueError", "ValueError"]
     (message,) = stack.client("sqs").receive_message(
         QueueUrl=stack.physical_id("EventDeadLetterQueue"), MessageAttributeNames=["All"]
