@@ -22,15 +22,15 @@ USE_OF_RESOURCE = {
     "AWS::SecretsManager::Secret": "secretsmanager:GetSecretValue",
     "AWS::Events::EventBus": "events:PutEvents",
 }
-# The only statements AWS requires on Resource "*".
-WILDCARD_ONLY_ACTIONS = ("xray:*", "cloudwatch:PutMetricData")
+# The only actions AWS requires on Resource "*" (X-Ray has no resource-level permissions).
+WILDCARD_ONLY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData")
+# Logs and traces: what SAM attaches to the roles it generates. (SAM would also attach
+# AWSLambdaSQSQueueExecutionRole, receive/delete on every queue, to SQS consumers: those have their
+# own roles in the template, and the check below would catch it coming back.)
 ALLOWED_MANAGED_POLICIES = {
     "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
     "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
 }
-# SAM attaches this to every function with an SQS event source (receive/delete/get-attributes only;
-# it cannot send). It is accepted for pollers and nowhere else.
-SQS_POLLER_MANAGED_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"
 FUNCTIONS = [
     "AdminApiFunction",
     "MatchingFunction",
@@ -42,6 +42,18 @@ FUNCTIONS = [
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def _role_of(template: dict[str, Any], function: str) -> dict[str, Any]:
+    """The function's role: its explicit `Role`, or the one SAM generates (<Function>Role)."""
+    explicit = (
+        template["Resources"][function]["Properties"].get("Role")
+        if function in template["Resources"]
+        else None
+    )
+    logical_id = explicit["Fn::GetAtt"][0] if isinstance(explicit, dict) else f"{function}Role"
+    role: dict[str, Any] = template["Resources"][logical_id]
+    return role
 
 
 def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:
@@ -60,6 +72,7 @@ def _own_resources(function: dict[str, Any]) -> set[str]:
             own |= references_of(event["Properties"]["Queue"])
     if "DeadLetterQueue" in props:
         own |= references_of(props["DeadLetterQueue"]["TargetArn"])
+    own |= references_of((props.get("LoggingConfig") or {}).get("LogGroup"))
     return own
 
 
@@ -78,7 +91,7 @@ def _excess_grants(
 ) -> dict[str, list[Any]]:
     """Statements on "*" that AWS does not require, grants on foreign resources, extra managed policies."""
     resource = template_document["Resources"][function]
-    role = transformed_template["Resources"][f"{function}Role"]
+    role = _role_of(transformed_template, function)
     own = _own_resources(resource)
     excess: dict[str, list[Any]] = {"wildcard": [], "foreign": [], "unnamed": [], "managed": []}
     for statement in _statements(role):
@@ -93,9 +106,9 @@ def _excess_grants(
                 excess["unnamed"].append(granted)
             elif referenced - own:
                 excess["foreign"].append((actions, sorted(referenced - own)))
-    polls_sqs = any(e["Type"] == "SQS" for e in (resource["Properties"].get("Events") or {}).values())
-    allowed = ALLOWED_MANAGED_POLICIES | ({SQS_POLLER_MANAGED_POLICY} if polls_sqs else set())
-    excess["managed"] = sorted(set(role["Properties"].get("ManagedPolicyArns") or []) - allowed)
+    excess["managed"] = sorted(
+        set(role["Properties"].get("ManagedPolicyArns") or []) - ALLOWED_MANAGED_POLICIES
+    )
     return {kind: found for kind, found in excess.items() if found}
 
 
@@ -133,7 +146,7 @@ def test_every_resource_in_the_environment_has_the_permission_to_use_it(
     resources = template_document["Resources"]
     named = _env_resources(resources[function], resources)
     assert named, f"{function} names no resource in its environment"
-    statements = _statements(transformed_template["Resources"][f"{function}Role"])
+    statements = _statements(_role_of(transformed_template, function))
     # When each is matched against the role's statements
     missing = {}
     for variable, logical_id in named.items():
@@ -150,7 +163,7 @@ def test_every_resource_in_the_environment_has_the_permission_to_use_it(
 
 
 def test_webhook_function_cannot_read_the_hris_credentials(transformed_template: dict[str, Any]) -> None:
-    statements = _statements(transformed_template["Resources"]["WebhookIngestFunctionRole"])
+    statements = _statements(_role_of(transformed_template, "WebhookIngestFunction"))
     referenced = set().union(*(references_of(s["Resource"]) for s in statements))
     assert "HrisCredentialsSecret" not in referenced
     assert "WebhookSigningSecret" in referenced
