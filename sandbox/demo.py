@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         + f"  new hire {result.new_hire_id}: {len(result.new_hire_pairings)} pairing(s); "
         f"webhook answers {result.webhook_status}\n"
+        f"  leaver {result.leaver.get('employee_id')}: pairing {result.leaver.get('row_status_in_bamboohr')}"
+        f" in BambooHR, mentee rematched: {len(result.leaver.get('rematched', []))}\n"
         f"  rows written to BambooHR: {rows}; goals: {result.goals_written}\n"
         f"  training assignments:     {result.assignments}\n"
         f"  BambooHR requests:        {result.sandbox_requests}\n"

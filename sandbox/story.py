@@ -88,6 +88,8 @@ class StoryResult:
     sandbox_requests: int = 0
     invocations: Counter[str] = field(default_factory=Counter)
     new_hire_invocations: Counter[str] = field(default_factory=Counter)
+    leaver: dict[str, Any] = field(default_factory=dict)
+    final_pairings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +97,7 @@ class StoryResult:
             "synced": self.synced,
             "programmes": self.programmes,
             "new_hire": {"employee_id": self.new_hire_id, "pairings": self.new_hire_pairings},
+            "leaver": self.leaver,
             "assignments": self.assignments,
             "rows_written_to_sandbox": self.rows_written,
             "goals_written_to_sandbox": self.goals_written,
@@ -223,6 +226,9 @@ class Story:
 
         with self._timed("new_hire"):
             self._new_hire(sandbox, stack, str(registered["webhook_id"]))
+        with self._timed("leaver"):
+            self._leaver(sandbox, stack, str(registered["webhook_id"]))
+        self.result.final_pairings = self._all_pairings(stack)
         self._count_rows(sandbox)
         self.result.goals_written = self._goal_count(sandbox) - goals_before
 
@@ -271,10 +277,52 @@ class Story:
             )
             self.result.webhook_status.append(delivery.status or 0)
         self.result.new_hire_invocations = self._drain(stack)
-        pairings = self._pairings_of(stack, employee_id)
+        pairings = self._pairings_of(stack, employee_id, SKILLS_PROGRAM["program_id"])
         self.result.new_hire_pairings = pairings
         for pairing in pairings:
             self.say(f"  new hire matched: {pairing['explanation']} (score {pairing['score']:.3f})")
+
+    def _leaver(self, sandbox: BambooHRSandbox, stack: LocalStack, webhook_id: str) -> None:
+        """A reverse mentor is terminated in BambooHR: their pairing ends there too, and their mentee
+        is rematched with someone else."""
+        programme = self.result.programmes[REVERSE_PROGRAM["program_id"]]
+        rejected = set(programme["rejected"])
+        pairing = next(p for p in programme["pairings"] if p["pairing_id"] not in rejected)
+        mentor_id, mentee_id = pairing["mentor_id"], pairing["mentee_id"]
+        sandbox.account.terminate(mentor_id, sandbox.clock.today())
+        self.say(f"\nMentor {mentor_id} leaves: terminated in BambooHR, which sends employee.updated")
+        delivery = sandbox.send_webhook(
+            webhook_id,
+            mentor_id,
+            "employee.updated",
+            changed_fields=("employmentHistoryStatus",),
+            url=f"{stack.api_url}/webhooks/bamboohr",
+        )
+        self._drain(stack)
+        rows = [
+            row
+            for row in sandbox.account.rows(mentee_id, MENTORSHIP_TABLE)
+            if row.get("customProgram") == REVERSE_PROGRAM["program_id"]
+        ]
+        ended = [r for r in rows if r.get("customPairingId") == pairing["pairing_id"]]
+        rematched = [
+            p
+            for p in self._pairings_of(stack, mentee_id, REVERSE_PROGRAM["program_id"])
+            if p["run_id"].startswith("rematch-")
+        ]
+        self.result.leaver = {
+            "employee_id": mentor_id,
+            "webhook_status": delivery.status,
+            "ended_pairing": pairing["pairing_id"],
+            "row_status_in_bamboohr": ended[0].get("customStatus") if ended else None,
+            "mentee_id": mentee_id,
+            "rematched": rematched,
+        }
+        self.say(
+            f"  pairing {pairing['pairing_id']} is {self.result.leaver['row_status_in_bamboohr']} in BambooHR"
+        )
+        for new in rematched:
+            self.say(f"  mentee {mentee_id} rematched ({new['status']}): {new['explanation']}")
 
     # --- reading back what happened -------------------------------------------------------------
 
@@ -283,14 +331,24 @@ class Story:
 
         return sum(1 for _ in DynamoEmployeeDirectory(stack.physical_id("MentorbridgeTable")).all())
 
-    def _pairings_of(self, stack: LocalStack, employee_id: str) -> list[dict[str, Any]]:
+    def _pairings_of(self, stack: LocalStack, employee_id: str, program_id: str) -> list[dict[str, Any]]:
         from infra.dynamodb import DynamoPairingStore
 
         store = DynamoPairingStore(stack.physical_id("MentorbridgeTable"))
         return [
             p.model_dump(mode="json")
-            for p in store.pairings_for_program(SKILLS_PROGRAM["program_id"])
-            if p.mentee_id == employee_id
+            for p in store.pairings_for_employee(employee_id)
+            if p.mentee_id == employee_id and p.program_id == program_id
+        ]
+
+    def _all_pairings(self, stack: LocalStack) -> list[dict[str, Any]]:
+        from infra.dynamodb import DynamoPairingStore
+
+        store = DynamoPairingStore(stack.physical_id("MentorbridgeTable"))
+        return [
+            p.model_dump(mode="json")
+            for program in (REVERSE_PROGRAM, SKILLS_PROGRAM)
+            for p in store.pairings_for_program(program["program_id"])
         ]
 
     def _count_rows(self, sandbox: BambooHRSandbox) -> None:

@@ -30,9 +30,8 @@ def result(story: Story) -> StoryResult:
 
 
 def approved(result: StoryResult) -> list[dict[str, Any]]:
-    pairings = [p for prog in result.programmes.values() for p in prog["pairings"]]
-    rejected = {pid for prog in result.programmes.values() for pid in prog["rejected"]}
-    return [p for p in pairings if p["pairing_id"] not in rejected] + result.new_hire_pairings
+    """Every pairing that was approved at some point (ended ones included): these reach the HRIS."""
+    return [p for p in result.final_pairings if p["status"] in ("approved", "ended")]
 
 
 def rows_by_pairing(story: Story, table: str) -> Counter[str]:
@@ -68,9 +67,9 @@ def test_each_approved_pairing_is_one_row_on_each_person_and_a_rejected_one_is_n
     assert {p["pairing_id"]: rows[p["pairing_id"]] for p in approved(result)} == {
         p["pairing_id"]: 2 for p in approved(result)
     }
-    rejected = [pid for prog in result.programmes.values() for pid in prog["rejected"]]
-    assert rejected
-    assert all(rows[pid] == 0 for pid in rejected)
+    never_approved = [p["pairing_id"] for p in result.final_pairings if p["status"] in ("draft", "rejected")]
+    assert never_approved
+    assert all(rows[pid] == 0 for pid in never_approved)
     assert sum(rows.values()) == 2 * len(approved(result))
 
 
@@ -120,3 +119,14 @@ def test_every_pairing_is_explained_in_words(result: StoryResult) -> None:
     for pairing in approved(result):
         assert "can coach" in pairing["explanation"]
         assert set(pairing["components"]) >= {"skill_fit", "cross_department", "location", "load_spread"}
+
+
+def test_a_mentor_who_leaves_has_the_pairing_ended_in_bamboohr_and_the_mentee_rematched(
+    result: StoryResult,
+) -> None:
+    leaver = result.leaver
+    assert leaver["webhook_status"] == 202
+    assert leaver["row_status_in_bamboohr"] == "Ended"
+    [rematch] = leaver["rematched"]
+    assert rematch["mentor_id"] != leaver["employee_id"]
+    assert rematch["status"] == "draft"  # the reverse programme is reviewed by a person
