@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from connectors.bamboohr.webhooks import BambooHRWebhookVerifier
-from infra import aws, secrets
+from infra import secrets
 from mentorbridge_cli.bamboohr import KeyNotStored, register_webhook_command
 from mentorbridge_cli.main import build_parser, main
 from mentorship.ports import ChangeAction
@@ -24,26 +23,9 @@ pytestmark = pytest.mark.integration
 WEBHOOK_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/webhooks/bamboohr"
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    aws.reset_clients()
-    secrets.default_provider.cache_clear()
-    yield boto3.client("secretsmanager")
-    aws.reset_clients()
-    secrets.default_provider.cache_clear()
+def aws_env(aws_over_http: str) -> object:
+    return boto3.client("secretsmanager")
 
 
 @pytest.fixture

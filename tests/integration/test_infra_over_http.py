@@ -8,11 +8,9 @@ parsed off the wire, and the parallel shard reads sharing one client across thre
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from infra import aws, secrets
 from infra.dynamodb import (
@@ -34,39 +32,14 @@ from sandbox.workforce import WorkforceSpec, generate_workforce
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def environment(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The environment a deployed function sees, pointed at moto; shared clients rebuilt for it."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    aws.reset_clients()
-    secrets.default_provider.cache_clear()
-    yield moto_endpoint
-    # Leave no client bound to this server behind for other tests in the same worker.
-    aws.reset_clients()
-    secrets.default_provider.cache_clear()
-
-
-def test_shared_clients_reach_the_endpoint_from_the_environment(environment: str) -> None:
+def test_shared_clients_reach_the_endpoint_from_the_environment(aws_over_http: str) -> None:
     dynamodb = aws.client("dynamodb")
-    assert dynamodb.meta.endpoint_url == environment
+    assert dynamodb.meta.endpoint_url == aws_over_http
     assert aws.client("dynamodb") is dynamodb
     assert dynamodb.meta.config.retries["mode"] == "standard"
 
 
-def test_directory_and_pairings_work_over_http_with_default_clients(environment: str) -> None:
+def test_directory_and_pairings_work_over_http_with_default_clients(aws_over_http: str) -> None:
     # Given the table, created as the template declares it
     table = f"t-{datetime.now(UTC).timestamp():.0f}-dir"
     create_table(aws.client("dynamodb"), table)
@@ -99,7 +72,7 @@ def test_directory_and_pairings_work_over_http_with_default_clients(environment:
     assert state.get_watermark("bamboohr") == datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-def test_events_and_sync_messages_travel_over_http(environment: str) -> None:
+def test_events_and_sync_messages_travel_over_http(aws_over_http: str) -> None:
     events, sqs = aws.client("events"), aws.client("sqs")
     events.create_event_bus(Name="bus-http")
     tap = sqs.create_queue(QueueName="tap-http")["QueueUrl"]
@@ -125,7 +98,7 @@ def test_events_and_sync_messages_travel_over_http(environment: str) -> None:
     assert kinds == sorted([EmployeeSyncMessage.__name__, FullSyncMessage.__name__])
 
 
-def test_secrets_are_read_through_the_default_provider(environment: str) -> None:
+def test_secrets_are_read_through_the_default_provider(aws_over_http: str) -> None:
     arn = aws.client("secretsmanager").create_secret(Name="webhook-http", SecretString="{}")["ARN"]
     secrets.put_webhook_private_key(arn, "k-123")
     assert secrets.webhook_private_key(arn) == "k-123"
