@@ -11,7 +11,6 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from mentorship.errors import (
@@ -50,15 +49,7 @@ def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None
         return error_response(400, str(error), field=error.field)
 
     @app.exception_handler(ValidationError)
-    def _invalid_model(error: ValidationError) -> Response[dict[str, Any]]:
-        problems = [
-            {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
-            for item in error.errors()
-        ]
-        return error_response(422, "invalid request body", errors=problems)
-
-    @app.exception_handler(RequestValidationError)
-    def _invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
+    def _invalid(error: ValidationError) -> Response[dict[str, Any]]:
         problems = [
             {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
             for item in error.errors()
