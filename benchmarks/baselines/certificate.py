@@ -92,6 +92,9 @@ def check(
     chosen_by_row = {int(row): position for position, row in enumerate(chosen_row)}
     valid_pairs = 0
     max_reduced = -np.inf
+    # Repair: a mentee's dual raised by its largest positive reduced cost is feasible for every pair,
+    # so the bound below is rigorous whatever float noise the engine's duals carry.
+    repair = np.zeros(mentees.size)
     tops: list[tuple[IntArray, IntArray, FloatArray]] = []
     everything: list[tuple[IntArray, IntArray, FloatArray]] = []
     for chunk in iterate_pairs(program, cohort, weights, history):
@@ -99,6 +102,8 @@ def check(
         reduced = chunk.value - u[chunk.start : chunk.stop, None] - price[None, :]
         if chunk.valid.any():
             max_reduced = max(max_reduced, float(reduced[chunk.valid].max()))
+            worst = np.where(chunk.valid, reduced, -np.inf).max(axis=1)
+            repair[chunk.start : chunk.stop] = np.maximum(worst, 0.0)
         for row in range(chunk.start, chunk.stop):
             position = chosen_by_row.get(row)
             if position is not None:
@@ -119,7 +124,7 @@ def check(
             everything.append((rows_all + chunk.start, cols_all, chunk.value[rows_all, cols_all]))
     costs = slot_costs(cohort, weights)
     surplus = sum(float(np.maximum(price[col] - costs[col], 0.0).sum()) for col in range(mentors.size))
-    dual = float(np.nansum(u)) + surplus
+    dual = float(np.nansum(u) + repair.sum()) + surplus
     used = sum(float(costs[col][: load[col]].sum()) for col in range(mentors.size) if load[col])
     objective = float(np.nansum(chosen_value)) - used
     return CertificateReport(

@@ -1,4 +1,4 @@
-"""Baseline matchers on explicit pair lists: greedy best-score-first, and an exact OR-Tools flow.
+"""Baseline matchers on explicit pair lists: greedy best-score-first, and an exact assignment.
 
 Both use the engine's objective definition: sum of pair values minus the cost of each mentor slot
 used (slot k of a mentor costs load weight x k / capacity), unmatched allowed.
@@ -13,9 +13,6 @@ from benchmarks.baselines.certificate import CandidateLists
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-SCALE = 10**9
-"""Values become integers in nano-units for the flow solver; rounding is far below 1e-6."""
 
 
 def _objective(pairs: CandidateLists, chosen: IntArray, costs: list[FloatArray]) -> tuple[float, int]:
@@ -41,39 +38,42 @@ def greedy(pairs: CandidateLists, mentee_count: int, costs: list[FloatArray]) ->
     return _objective(pairs, np.asarray(chosen, dtype=np.int64), costs)
 
 
-def exact_flow(pairs: CandidateLists, mentee_count: int, costs: list[FloatArray]) -> tuple[float, int]:
-    """Exact optimum over the given pairs with OR-Tools' min-cost flow (a solver unrelated to the engine)."""
-    from ortools.graph.python import min_cost_flow
+def exact_assignment(pairs: CandidateLists, mentee_count: int, costs: list[FloatArray]) -> tuple[float, int]:
+    """Exact optimum over the given pairs with scipy's sparse Jonker–Volgenant assignment (LAPJVsp).
 
-    mentor_count = len(costs)
-    source, sink = mentee_count + mentor_count, mentee_count + mentor_count + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
-    mentee_nodes = np.arange(mentee_count)
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.full(mentee_count, source),
-        mentee_nodes,
-        np.ones(mentee_count, dtype=np.int64),
-        np.zeros(mentee_count, dtype=np.int64),
+    Unrelated to the engine's solver (OR-Tools min-cost flow plus its own dual recovery): each
+    mentor slot becomes a column, each mentee gets a private "unmatched" column, and the minimum
+    full assignment of cost (big - value + slot cost) is the maximum objective.
+    """
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # type: ignore[import-untyped]
+
+    if pairs.mentee.size == 0:
+        return 0.0, 0
+    capacity = np.asarray([len(cost) for cost in costs], dtype=np.int64)
+    first_slot = np.concatenate(([0], np.cumsum(capacity)))
+    slots = capacity[pairs.mentor]
+    edge = np.repeat(np.arange(pairs.mentee.size), slots)
+    slot = np.arange(edge.size) - np.repeat(np.cumsum(slots) - slots, slots)
+    slot_cost = np.concatenate([*costs, np.zeros(1)])[first_slot[pairs.mentor[edge]] + slot]
+    gain = pairs.value[edge] - slot_cost
+    big = float(max(gain.max(initial=0.0), 0.0)) + 1.0
+    total = int(first_slot[-1])
+    matrix = csr_matrix(
+        (
+            np.concatenate((big - gain, np.full(mentee_count, big))),
+            (
+                np.concatenate((pairs.mentee[edge], np.arange(mentee_count))),
+                np.concatenate((first_slot[pairs.mentor[edge]] + slot, total + np.arange(mentee_count))),
+            ),
+        ),
+        shape=(mentee_count, total + mentee_count),
     )
-    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        pairs.mentee,
-        mentee_count + pairs.mentor,
-        np.ones(pairs.mentee.size, dtype=np.int64),
-        -np.rint(pairs.value * SCALE).astype(np.int64),
-    )
-    slot_tail = np.concatenate([np.full(len(cost), mentee_count + col) for col, cost in enumerate(costs)])
-    slot_cost = np.concatenate([np.rint(cost * SCALE) for cost in costs]).astype(np.int64)
-    flow.add_arcs_with_capacity_and_unit_cost(
-        slot_tail.astype(np.int64),
-        np.full(slot_tail.size, sink),
-        np.ones(slot_tail.size, dtype=np.int64),
-        slot_cost,
-    )
-    flow.add_arc_with_capacity_and_unit_cost(source, sink, mentee_count, 0)
-    flow.set_node_supply(source, mentee_count)
-    flow.set_node_supply(sink, -mentee_count)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"reference flow solver failed with status {status}")
-    used = np.asarray(flow.flows(pair_arcs)) > 0
-    return _objective(pairs, np.flatnonzero(used), costs)
+    rows, cols = min_weight_full_bipartite_matching(matrix)
+    real = cols < total
+    owner = np.repeat(np.arange(len(costs)), capacity)
+    key = pairs.mentee.astype(np.int64) * len(costs) + pairs.mentor
+    order = np.argsort(key)
+    wanted = rows[real].astype(np.int64) * len(costs) + owner[cols[real]]
+    chosen = order[np.searchsorted(key[order], wanted)]
+    return _objective(pairs, chosen, costs)

@@ -103,11 +103,13 @@ def scan(
     ruled_out: Exceptions,
     price: FloatArray | None = None,
     mentor_keep: int = 0,
+    only_mentors: BoolArray | None = None,
 ) -> Scan:
     """Scan every valid pair of the mentee `rows`, keeping each mentee's `keep` best by
     value - price[mentor] (value alone when `price` is None), and with `mentor_keep`, each
     mentor's best mentees too: lists seen from both sides cover the mentors everyone else's
-    favourites crowd out, so the first solve already prices them."""
+    favourites crowd out, so the first solve already prices them. `only_mentors` restricts the
+    scan to some mentors (those whose price fell, when refreshing bounds)."""
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     selected = np.zeros(mentee_count, dtype=np.bool_)
     selected[rows] = True
@@ -117,6 +119,10 @@ def scan(
     found_by_mentor: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
     for place in range(len(skills.order)):
         wanting, coaching = skills.wanted_by[place], skills.coached_by[place]
+        coached_level = skills.coached_level[place]
+        if only_mentors is not None:
+            subset = only_mentors[coaching]
+            coaching, coached_level = coaching[subset], coached_level[subset]
         block_rows = wanting[selected[wanting]]
         if block_rows.size == 0 or coaching.size == 0:
             continue
@@ -125,7 +131,7 @@ def scan(
         levels = cohort.mentees.level[block_rows]
         for level in np.unique(levels).tolist() if program.kind is not ProgramKind.SKILLS else [None]:
             group = block_rows if level is None else block_rows[levels == level]
-            lo, hi = level_range(program, -1 if level is None else level, skills.coached_level[place])
+            lo, hi = level_range(program, -1 if level is None else level, coached_level)
             if level is None:
                 lo, hi = 0, coaching.size
             if hi <= lo:
@@ -220,7 +226,7 @@ def _apply_exceptions(
     return allowed
 
 
-_GROUP = 64
+_GROUP = 16
 """Columns per group in the two-stage top-k: group maxima first, then only the best groups."""
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -32,16 +32,16 @@ from mentorship.matching.scoring import (
     embed,
     pair_values,
 )
-from mentorship.matching.solver import Solution, solve
+from mentorship.matching.solver import Solution, dual_bound, solve
 from mentorship.models import Employee, Pairing, PairingStatus, Program, UnmatchedMentee
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-FIRST_SCAN_KEEP = 24
+FIRST_SCAN_KEEP = 8
 """Candidates kept per mentee in the first scan; pricing adds more wherever they could matter."""
-PRICING_KEEP = 24
-MENTOR_SIDE_KEEP = 6
+PRICING_KEEP = 8
+MENTOR_SIDE_KEEP = 4
 """Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
@@ -170,12 +170,9 @@ def match_programme(
     if first.mentor_side is not None:
         keys = np.union1d(keys, first.mentor_side[0] * width + first.mentor_side[1])
     value = _values(prepared, keys, bonus_keys, change_penalty)
-    raw_bound = first.left_behind
-    scan_bound = first.left_behind.copy()
-    scan_round = np.zeros(mentee_count, dtype=np.int64)
-    price_history: list[FloatArray] = [np.zeros(mentor_count)]
-    wishes = cohort.wish_priority > 0
-    coaches = cohort.proficiency > 0
+    # bound[i] >= value - price over every valid pair of i outside the candidates, at `price`.
+    bound = first.left_behind.copy()
+    price = np.zeros(mentor_count)
     rounds = 0
     resolve = True
     while True:
@@ -191,20 +188,25 @@ def match_programme(
                 cohort.residual,
                 embedding.slot_costs,
             )
-        # A mentee's old bound still holds up to the largest price drop among mentors it could pair with.
-        drift = np.zeros(mentee_count)
-        for past, old_price in enumerate(price_history):
-            members = np.flatnonzero(scan_round == past)
-            drop = np.maximum(old_price - solution.price, 0.0)
-            if members.size == 0 or not drop.any():
-                continue
-            per_skill = np.where(coaches, drop[:, None], 0.0).max(axis=0, initial=0.0)
-            drift[members] = np.where(wishes[members], per_skill[None, :], 0.0).max(axis=1, initial=0.0)
-        bound = np.minimum(raw_bound, scan_bound + drift)
+            # Only mentors whose price fell can raise a bound: rescan every mentee against them alone.
+            fell = solution.price < price - TOLERANCE
+            if fell.any():
+                refreshed = scan(
+                    program,
+                    cohort,
+                    embedding,
+                    prepared.skills,
+                    all_rows,
+                    keep=0,
+                    price=solution.price,
+                    ruled_out=prepared.ruled_out,
+                    only_mentors=fell,
+                )
+                bound = np.maximum(bound, refreshed.left_behind)
+            price = solution.price
         doubtful = np.flatnonzero(bound > solution.u + TOLERANCE)
         if doubtful.size == 0:
             break
-        price_history.append(solution.price.copy())
         rescan = scan(
             program,
             cohort,
@@ -212,11 +214,10 @@ def match_programme(
             prepared.skills,
             doubtful,
             keep=PRICING_KEEP,
-            price=solution.price,
+            price=price,
             ruled_out=prepared.ruled_out,
         )
-        scan_bound[doubtful] = rescan.left_behind[doubtful]
-        scan_round[doubtful] = len(price_history) - 1
+        bound[doubtful] = rescan.left_behind[doubtful]
         fresh = np.setdiff1d(rescan.mentee * width + rescan.mentor, keys)
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
@@ -225,6 +226,14 @@ def match_programme(
             order = np.argsort(merged, kind="stable")
             keys = merged[order]
             value = np.concatenate((value, _values(prepared, fresh, bonus_keys, change_penalty)))[order]
+    # Within tolerance is not zero: raise each dual to its bound over the pairs outside the
+    # candidates, so the certificate holds exactly for every valid pair.
+    covered = np.maximum(solution.u, bound)
+    solution = replace(
+        solution,
+        u=covered,
+        dual_bound=dual_bound(covered, solution.price, cohort.residual, embedding.slot_costs),
+    )
     return _outcome(prepared, solution, pair_mentee, pair_mentor, value, first.valid_count, keys, rounds)
 
 

@@ -4,11 +4,13 @@ Problem (restricted to the candidate pairs given):
     maximise   sum over chosen pairs of value[i, j]  -  sum over mentors of the costs of slots used
     subject to each mentee in at most one pair; mentor j in at most residual[j] pairs;
                slot k of mentor j costs slot_cost[j][k], non-decreasing in k (so load spreads).
-Mentor slots become assignment columns and each mentee gets a "stay unmatched" column; scipy's
-sparse Jonker–Volgenant (LAPJVsp) finds the optimal full assignment. Its duals are then recovered
-exactly from complementary slackness as a shortest-path problem (prices are the largest solution of
-difference constraints), so the certificate comes from this module's own reasoning, not from the
-assignment routine.
+It is a min-cost flow: source -> mentee -> mentor -> one arc per slot -> sink, plus a bypass for
+mentees left unmatched. OR-Tools' C++ cost-scaling solver finds the optimal flow on integer costs
+(values in units of 2^-30, far finer than any score difference that matters). The duals are then
+recovered by this module from complementary slackness, as shortest paths over difference
+constraints on those same integers, so the certificate is exact and does not trust the flow solver.
+OR-Tools' min-cost-flow extension needs only numpy at run time (install it without its optional
+dependencies in the matching function), and scipy is not needed by the engine at all.
 """
 
 from __future__ import annotations
@@ -17,15 +19,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # type: ignore[import-untyped]
+from ortools.graph.python import min_cost_flow
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-_IMPROVEMENT = 1e-12
-"""Relaxations smaller than this are float noise, not progress; it keeps Bellman–Ford finite."""
+SCALE = float(1 << 30)
+"""Values and slot costs become integers in units of 2^-30 (about 1e-9) for the flow solver."""
+
+ROUNDING_SLACK = 0.5 / SCALE
+"""The most a pair's value can exceed its rounded units; added to each mentee dual."""
+
+_IMPROVEMENT = 0.5
+"""Prices are whole units, so a relaxation must gain at least one unit to count as progress."""
 
 
 @dataclass(frozen=True)
@@ -52,59 +59,31 @@ def solve(
     """Optimal pairs among the candidates, with certifying duals.
 
     `slot_costs[j, k]` is the cost of mentor j's (k+1)-th residual slot, for k < residual[j].
-    Duals satisfy: value[i, j] - u[i] - price[j] <= 0 for every candidate pair, u >= 0, price >= 0,
-    and dual_bound = sum(u) + sum over mentors and residual slots of max(0, price - slot cost).
+    Duals satisfy: value[i, j] - u[i] - price[j] <= 0 for every candidate pair, u >= 0,
+    price >= 0, and dual_bound = sum(u) + sum over mentors and residual slots of
+    max(0, price - slot cost).
     """
-    chosen = np.zeros(len(value), dtype=np.bool_)
-    u = np.zeros(mentee_count)
-    load = np.zeros(mentor_count, dtype=np.int64)
-    usable = residual[pair_mentor] > 0
-    if usable.any():
-        rows_used, row_of = np.unique(pair_mentee[usable], return_inverse=True)
-        pairs = np.flatnonzero(usable)
-        mentors = pair_mentor[pairs]
-        slots = residual[mentors]
-        slot_start = np.concatenate(([0], np.cumsum(residual)))
-        edge_pair = np.repeat(pairs, slots)
-        edge_row = np.repeat(row_of, slots)
-        edge_slot = np.arange(len(edge_pair)) - np.repeat(np.cumsum(slots) - slots, slots)
-        edge_mentor = pair_mentor[edge_pair]
-        gain = value[edge_pair] - slot_costs[edge_mentor, edge_slot]
-        big = float(max(gain.max(), 0.0)) + 1.0
-        total_slots = int(slot_start[-1])
-        rows = len(rows_used)
-        matrix = csr_matrix(
-            (
-                np.concatenate((big - gain, np.full(rows, big))),
-                (
-                    np.concatenate((edge_row, np.arange(rows))),
-                    np.concatenate((slot_start[edge_mentor] + edge_slot, total_slots + np.arange(rows))),
-                ),
-            ),
-            shape=(rows, total_slots + rows),
-        )
-        matched_row, matched_col = min_weight_full_bipartite_matching(matrix)
-        real = matched_col < total_slots
-        slot_owner = np.repeat(np.arange(mentor_count), residual)
-        # Map each (row, mentor) back to its pair: pairs are unique per (mentee, mentor).
-        key_pairs = row_of.astype(np.int64) * mentor_count + mentors
-        order = np.argsort(key_pairs, kind="stable")
-        wanted = matched_row[real].astype(np.int64) * mentor_count + slot_owner[matched_col[real]]
-        found = pairs[order[np.searchsorted(key_pairs[order], wanted)]]
-        chosen[found] = True
-        np.add.at(load, pair_mentor[found], 1)
-    price = mentor_prices(
-        mentee_count, mentor_count, pair_mentee, pair_mentor, value, chosen, residual, slot_costs, load
+    value_units = np.rint(value * SCALE)
+    cost_units = np.rint(slot_costs * SCALE)
+    chosen = _optimal_flow(
+        mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual, cost_units
+    )
+    load = np.bincount(pair_mentor[chosen], minlength=mentor_count).astype(np.int64)
+    price_units = mentor_prices(
+        mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, chosen, residual, cost_units, load
     )
     mate_value = np.zeros(mentee_count)
     mate_price = np.zeros(mentee_count)
-    mate_value[pair_mentee[chosen]] = value[chosen]
-    mate_price[pair_mentee[chosen]] = price[pair_mentor[chosen]]
-    matched = np.zeros(mentee_count, dtype=np.bool_)
-    matched[pair_mentee[chosen]] = True
-    u = np.where(matched, np.maximum(mate_value - mate_price, 0.0), 0.0)
-    used_cost = np.where(np.arange(slot_costs.shape[1])[None, :] < load[:, None], slot_costs, 0.0).sum()
-    objective = float(value[chosen].sum() - used_cost)
+    mate_value[pair_mentee[chosen]] = value_units[chosen]
+    mate_price[pair_mentee[chosen]] = price_units[pair_mentor[chosen]]
+    # Rounding values to units can hide at most half a unit per pair; adding it to every mentee's
+    # dual makes the duals feasible for the exact values, so the bound is rigorous, not approximate.
+    has_candidate = np.zeros(mentee_count, dtype=np.bool_)
+    has_candidate[pair_mentee] = True
+    u = np.maximum(mate_value - mate_price, 0.0) / SCALE + np.where(has_candidate, ROUNDING_SLACK, 0.0)
+    price = price_units / SCALE
+    used = np.arange(slot_costs.shape[1])[None, :] < load[:, None]
+    objective = float(value[chosen].sum() - np.where(used, slot_costs, 0.0).sum())
     return Solution(
         chosen=chosen,
         u=u,
@@ -113,6 +92,57 @@ def solve(
         objective=objective,
         dual_bound=dual_bound(u, price, residual, slot_costs),
     )
+
+
+def _optimal_flow(
+    mentee_count: int,
+    mentor_count: int,
+    pair_mentee: IntArray,
+    pair_mentor: IntArray,
+    value_units: FloatArray,
+    residual: IntArray,
+    cost_units: FloatArray,
+) -> BoolArray:
+    """Which candidate pairs carry flow in a min-cost flow (cost = -value, slots cost their price)."""
+    chosen = np.zeros(pair_mentee.size, dtype=np.bool_)
+    usable = np.flatnonzero((residual[pair_mentor] > 0) & (value_units > 0))
+    if usable.size == 0:
+        return chosen
+    source, sink = mentee_count + mentor_count, mentee_count + mentor_count + 1
+    mentees = np.unique(pair_mentee[usable])
+    mentors = np.flatnonzero(residual > 0)
+    slot_mentor = np.repeat(mentors, residual[mentors])
+    slot_index = np.arange(slot_mentor.size) - np.repeat(
+        np.cumsum(residual[mentors]) - residual[mentors], residual[mentors]
+    )
+    flow = min_cost_flow.SimpleMinCostFlow()
+    ones = np.ones(max(mentees.size, usable.size, slot_mentor.size), dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.full(mentees.size, source, dtype=np.int64),
+        mentees,
+        ones[: mentees.size],
+        np.zeros(mentees.size, np.int64),
+    )
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        pair_mentee[usable],
+        mentee_count + pair_mentor[usable],
+        ones[: usable.size],
+        -value_units[usable].astype(np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        mentee_count + slot_mentor,
+        np.full(slot_mentor.size, sink, dtype=np.int64),
+        ones[: slot_mentor.size],
+        cost_units[slot_mentor, slot_index].astype(np.int64),
+    )
+    flow.add_arc_with_capacity_and_unit_cost(source, sink, int(mentees.size), 0)
+    flow.set_node_supply(source, int(mentees.size))
+    flow.set_node_supply(sink, -int(mentees.size))
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise ArithmeticError(f"min-cost flow ended with status {status}")
+    chosen[usable[flow.flows(pair_arcs) > 0]] = True
+    return chosen
 
 
 def dual_bound(u: FloatArray, price: FloatArray, residual: IntArray, slot_costs: FloatArray) -> float:
@@ -142,10 +172,11 @@ def mentor_prices(
       price[j]    <= cost of j's first unused slot              (slot unused -> no surplus)
     and the lower bounds (used slots, unmatched mentees' candidates) hold at the optimum.
     Shortest paths from a zero node give the largest prices meeting every upper constraint;
-    larger prices make pairs outside the candidate set easier to certify.
+    larger prices make pairs outside the candidate set easier to certify. All quantities are whole
+    units, so the arithmetic is exact.
     """
     no_room = residual == 0
-    ceiling = float(value.max(initial=0.0)) + 1.0
+    ceiling = float(value.max(initial=0.0)) + SCALE
     width = slot_costs.shape[1]
     next_slot = np.minimum(load, np.maximum(width - 1, 0))
     upper = np.where(load < residual, slot_costs[np.arange(mentor_count), next_slot], np.inf)
