@@ -411,4 +411,4 @@ def suggest_mentors(
             )
         )
     suggestions.sort(key=lambda pair: (-pair.score, pair.mentor_id))
-    return suggestions
+    return suggestions[:k]
