@@ -42,6 +42,8 @@ FIRST_SCAN_KEEP = 8
 """Candidates kept per mentee in the first scan; pricing adds more wherever they could matter."""
 PRICING_KEEP = 8
 MENTOR_SIDE_KEEP = 4
+MAX_DEEPENING = 4
+"""A mentee in doubt round after round gets lists up to 2^4 times longer."""
 """Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
@@ -173,6 +175,7 @@ def match_programme(
     # bound[i] >= value - price over every valid pair of i outside the candidates, at `price`.
     bound = first.left_behind.copy()
     price = np.zeros(mentor_count)
+    doubts = np.zeros(mentee_count, dtype=np.int64)
     rounds = 0
     resolve = True
     while True:
@@ -207,18 +210,26 @@ def match_programme(
         doubtful = np.flatnonzero(bound > solution.u + TOLERANCE)
         if doubtful.size == 0:
             break
-        rescan = scan(
-            program,
-            cohort,
-            embedding,
-            prepared.skills,
-            doubtful,
-            keep=PRICING_KEEP,
-            price=price,
-            ruled_out=prepared.ruled_out,
-        )
-        bound[doubtful] = rescan.left_behind[doubtful]
-        fresh = np.setdiff1d(rescan.mentee * width + rescan.mentor, keys)
+        # A mentee still in doubt after a rescan sees a longer list next time: displacement chains
+        # that need deep lists are closed in a few rounds instead of one step per round.
+        doubts[doubtful] += 1
+        depth = np.minimum(doubts[doubtful] - 1, MAX_DEEPENING)
+        found: list[IntArray] = []
+        for level in np.unique(depth).tolist():
+            rows = doubtful[depth == level]
+            rescan = scan(
+                program,
+                cohort,
+                embedding,
+                prepared.skills,
+                rows,
+                keep=PRICING_KEEP << level,
+                price=price,
+                ruled_out=prepared.ruled_out,
+            )
+            bound[rows] = rescan.left_behind[rows]
+            found.append(rescan.mentee * width + rescan.mentor)
+        fresh = np.setdiff1d(np.concatenate(found), keys)
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
         if resolve:
