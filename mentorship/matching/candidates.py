@@ -27,6 +27,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 BLOCK_ELEMENTS = 1 << 21
 """Pairs scored per chunk: large enough for fast BLAS, small enough to keep memory flat."""
+_GROUP = 16
+"""Columns per group in the two-stage top-k: group maxima first, then only the best groups."""
 
 
 @dataclass(frozen=True)
@@ -137,12 +139,17 @@ def scan(
             if hi <= lo:
                 continue
             cols = coaching[lo:hi]
-            vectors = embedding.mentor[cols].T
+            # Pad columns to whole groups so the two-stage top-k works on a view, not a copy.
+            width = cols.size
+            vectors = np.zeros((embedding.mentor.shape[1], -(-width // _GROUP) * _GROUP))
+            vectors[:, :width] = embedding.mentor[cols].T
             earlier_coached = skills.coaches[np.ix_(cols, earlier)].T if earlier.size else None
             step = max(1, BLOCK_ELEMENTS // cols.size)
             for begin in range(0, group.size, step):
                 chunk = group[begin : begin + step]
-                values = embedding.mentee[chunk] @ vectors
+                padded = embedding.mentee[chunk] @ vectors
+                padded[:, width:] = -np.inf
+                values = padded[:, :width]
                 allowed = _allowed(program, cohort, chunk, cols)
                 if earlier_coached is not None:
                     shared_before = (skills.wishes[np.ix_(chunk, earlier)] @ earlier_coached) > 0
@@ -155,7 +162,7 @@ def scan(
                     valid_count[chunk] += allowed.sum(axis=1)
                 else:
                     valid_count[chunk] += cols.size
-                best_rows, best_cols, best_values = _best(values, chunk, cols, keep + 1)
+                best_rows, best_cols, best_values = _best(padded, chunk, cols, keep + 1)
                 found.append((best_rows, best_cols, best_values, np.full(best_rows.size, place)))
                 if mentor_keep:
                     best_rows, best_cols, best_values = _best(values.T, cols, chunk, mentor_keep)
@@ -226,10 +233,6 @@ def _apply_exceptions(
     return allowed
 
 
-_GROUP = 16
-"""Columns per group in the two-stage top-k: group maxima first, then only the best groups."""
-
-
 def top_columns(values: FloatArray, take: int) -> IntArray:
     """Column indices of each row's `take` largest entries (any order), in about one pass.
 
@@ -242,9 +245,11 @@ def top_columns(values: FloatArray, take: int) -> IntArray:
     groups = -(-width // _GROUP)
     if groups <= take * 2:
         return np.argpartition(-values, take - 1, axis=1)[:, :take]
-    padded = np.full((rows, groups * _GROUP), -np.inf)
-    padded[:, :width] = values
-    grouped = padded.reshape(rows, groups, _GROUP)
+    if width % _GROUP or not values.flags.c_contiguous:
+        padded = np.full((rows, groups * _GROUP), -np.inf)
+        padded[:, :width] = values
+        values = padded
+    grouped = values.reshape(rows, groups, _GROUP)
     best_groups = np.argpartition(-grouped.max(axis=2), take - 1, axis=1)[:, :take]
     members = np.take_along_axis(grouped, best_groups[:, :, None], axis=1).reshape(rows, take * _GROUP)
     local = np.argpartition(-members, take - 1, axis=1)[:, :take]
