@@ -42,8 +42,10 @@ FIRST_SCAN_KEEP = 8
 """Candidates kept per mentee in the first scan; pricing adds more wherever they could matter."""
 PRICING_KEEP = 8
 MENTOR_SIDE_KEEP = 4
-MAX_DEEPENING = 4
-"""A mentee in doubt round after round gets lists up to 2^4 times longer."""
+MAX_DEEPENING = 2
+"""A mentee in doubt round after round gets lists up to 2^2 times longer."""
+RETIRE_MARGIN = 0.02
+"""Candidates whose reduced cost is below -0.02 leave the flow problem (and join the bounds)."""
 """Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
@@ -207,6 +209,17 @@ def match_programme(
                 )
                 bound = np.maximum(bound, refreshed.left_behind)
             price = solution.price
+            # Retire candidates that are clearly not improving; their value at today's prices
+            # joins the mentee's bound, so the proof still covers them and pricing can re-add them.
+            adjusted = value - price[pair_mentor]
+            retire = (adjusted < solution.u[pair_mentee] - RETIRE_MARGIN) & ~solution.chosen
+            retire &= ~np.isin(keys, bonus_keys)
+            if retire.any():
+                np.maximum.at(bound, pair_mentee[retire], adjusted[retire])
+                keep_rows = ~retire
+                keys, value = keys[keep_rows], value[keep_rows]
+                pair_mentee, pair_mentor = pair_mentee[keep_rows], pair_mentor[keep_rows]
+                solution = replace(solution, chosen=solution.chosen[keep_rows])
         doubtful = np.flatnonzero(bound > solution.u + TOLERANCE)
         if doubtful.size == 0:
             break

@@ -68,6 +68,23 @@ class Embedding:
     weights: dict[str, float]
 
 
+TIE_BREAK = 1e-11
+"""Scan values exceed exact values by TIE_BREAK x (1 + cos(angle_i - angle_j)), at most 2e-11.
+
+Many mentors score exactly alike for a mentee (same proficiency, department relation, time zone).
+Breaking those ties by index would send every mentee's short list to the same few mentors; this
+deterministic, mentee-specific nudge spreads equal choices across mentees instead. It only ever
+raises scan values, so bounds taken from the scan stay upper bounds; the solver and every reported
+score use the exact values.
+"""
+
+
+def _circle(count: int, offset: float = 0.0) -> FloatArray:
+    """Deterministic angles spread evenly by the golden ratio, as (cos, sin) columns."""
+    angle = 2.0 * np.pi * ((np.arange(count) * 0.6180339887498949 + offset) % 1.0)
+    return np.column_stack((np.cos(angle), np.sin(angle)))
+
+
 def embed(cohort: Cohort, weights: dict[str, float]) -> Embedding:
     """Build the vectors and the slot-cost table for a cohort."""
     mentees, mentors = cohort.mentees, cohort.mentors
@@ -91,6 +108,7 @@ def embed(cohort: Cohort, weights: dict[str, float]) -> Embedding:
             -weights["cross_department"] * one_hot(mentees.department, departments),
             weights["location"] * zone_hours,
             np.ones((mentees.size, 1)),
+            TIE_BREAK * _circle(mentees.size),
         )
     )
     mentor = np.hstack(
@@ -100,7 +118,8 @@ def embed(cohort: Cohort, weights: dict[str, float]) -> Embedding:
             (mentors.department >= 0)[:, None].astype(np.float64),
             one_hot(mentors.department, departments),
             one_hot(mentors.time_zone, zones),
-            np.full((mentors.size, 1), weights["load_spread"]),
+            np.full((mentors.size, 1), weights["load_spread"] + TIE_BREAK),
+            _circle(mentors.size, offset=0.5),
         )
     )
     width = int(cohort.residual.max(initial=0))
