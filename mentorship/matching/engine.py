@@ -39,14 +39,15 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 FIRST_SCAN_KEEP = 8
-"""Candidates kept per mentee in the first scan; pricing adds more wherever they could matter."""
+"""Candidates kept per mentee and wished skill in the first scan; pricing adds more where needed."""
 PRICING_KEEP = 8
+"""Candidates per mentee and skill added when a mentee's bound is in doubt (doubled when it stays so)."""
 MENTOR_SIDE_KEEP = 4
+"""Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 MAX_DEEPENING = 2
 """A mentee in doubt round after round gets lists up to 2^2 times longer."""
 RETIRE_MARGIN = 0.02
 """Candidates whose reduced cost is below -0.02 leave the flow problem (and join the bounds)."""
-"""Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
 
