@@ -169,6 +169,8 @@ def scan(
                     found_by_mentor.append(
                         (best_cols, best_rows, best_values, np.zeros(best_rows.size, np.int64))
                     )
+                    if sum(part[0].size for part in found_by_mentor) > BLOCK_ELEMENTS:
+                        found_by_mentor = [_best_per_mentor(found_by_mentor, mentor_keep)]
         position[coaching] = -1
     merged = _merge(found, mentee_count, keep, valid_count)
     if not mentor_keep:
@@ -183,6 +185,21 @@ def scan(
         valid_count=valid_count,
         mentor_side=(by_mentor.mentor, by_mentor.mentee),
     )
+
+
+def _best_per_mentor(
+    parts: list[tuple[IntArray, IntArray, FloatArray, IntArray]], keep: int
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """Shrink accumulated (mentee, mentor, value, block) entries to each mentor's `keep` best,
+    so a huge block's mentor-side lists never pile up in memory."""
+    mentees = np.concatenate([part[0] for part in parts])
+    mentors = np.concatenate([part[1] for part in parts])
+    values = np.concatenate([part[2] for part in parts])
+    order = np.lexsort((mentees, -values, mentors))
+    mentors, mentees, values = mentors[order], mentees[order], values[order]
+    rank = np.arange(mentors.size) - np.searchsorted(mentors, mentors, side="left")
+    kept = rank < keep
+    return mentees[kept], mentors[kept], values[kept], np.zeros(int(kept.sum()), dtype=np.int64)
 
 
 def _allowed(program: Program, cohort: Cohort, chunk: IntArray, cols: IntArray) -> BoolArray | None:

@@ -195,7 +195,7 @@ def match_programme(
                 embedding.slot_costs,
             )
             # Only mentors whose price fell can raise a bound: rescan every mentee against them alone.
-            fell = solution.price < price - TOLERANCE
+            fell = solution.price < price
             if fell.any():
                 refreshed = scan(
                     program,

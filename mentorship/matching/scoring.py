@@ -134,8 +134,27 @@ def embed(cohort: Cohort, weights: dict[str, float]) -> Embedding:
     )
 
 
+PAIRS_PER_CHUNK = 1 << 17
+"""Pairs scored at a time from the definitions: bounds the [pairs, skills] temporaries to ~40 MB."""
+
+
 def components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> dict[str, FloatArray]:
     """The pair components (all but load_spread) for aligned arrays of pairs, from the definitions."""
+    parts: dict[str, list[FloatArray]] = {
+        "skill_fit": [],
+        "goal_overlap": [],
+        "cross_department": [],
+        "location": [],
+    }
+    for start in range(0, max(len(mentee_rows), 1), PAIRS_PER_CHUNK):
+        for name, part in _components(
+            cohort, mentee_rows[start : start + PAIRS_PER_CHUNK], mentor_cols[start : start + PAIRS_PER_CHUNK]
+        ).items():
+            parts[name].append(part)
+    return {name: np.concatenate(chunks) for name, chunks in parts.items()}
+
+
+def _components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> dict[str, FloatArray]:
     mentees, mentors = cohort.mentees, cohort.mentors
     proficiency = cohort.proficiency[mentor_cols]
     dept_e, dept_m = mentees.department[mentee_rows], mentors.department[mentor_cols]
@@ -144,8 +163,8 @@ def components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> 
         (tz_e >= 0) & (tz_m >= 0), cohort.shared_hours[np.maximum(tz_e, 0), np.maximum(tz_m, 0)], 0.0
     )
     return {
-        "skill_fit": (cohort.wish_weight[mentee_rows] * proficiency).sum(axis=1),
-        "goal_overlap": (cohort.goal_weight[mentee_rows] * (proficiency > 0)).sum(axis=1),
+        "skill_fit": np.einsum("ps,ps->p", cohort.wish_weight[mentee_rows], proficiency),
+        "goal_overlap": np.einsum("ps,ps->p", cohort.goal_weight[mentee_rows], proficiency > 0),
         "cross_department": ((dept_e >= 0) & (dept_m >= 0) & (dept_e != dept_m)).astype(np.float64),
         "location": hours / WORKDAY_HOURS,
     }
