@@ -70,6 +70,12 @@ define package_function
 	$(BUILD_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
 	  $(addprefix --platform ,$(LAMBDA_PLATFORMS)) --implementation cp --python-version $(LAMBDA_PYTHON) \
 	  --only-binary=:all: --target $(ARTIFACTS_DIR) -r functions/$(1)/requirements.txt
+	if [ -f functions/$(1)/requirements-nodeps.txt ]; then \
+	  $(BUILD_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile --no-deps \
+	    $(addprefix --platform ,$(LAMBDA_PLATFORMS)) --implementation cp --python-version $(LAMBDA_PYTHON) \
+	    --only-binary=:all: --target $(ARTIFACTS_DIR) -r functions/$(1)/requirements-nodeps.txt; \
+	  rm -f $(ARTIFACTS_DIR)/functions/$(1)/requirements-nodeps.txt; \
+	fi
 	rm -rf $(ARTIFACTS_DIR)/bin $(ARTIFACTS_DIR)/boto3 $(ARTIFACTS_DIR)/boto3-* \
 	  $(ARTIFACTS_DIR)/botocore $(ARTIFACTS_DIR)/botocore-* $(ARTIFACTS_DIR)/s3transfer $(ARTIFACTS_DIR)/s3transfer-*
 	find $(ARTIFACTS_DIR) -depth -name __pycache__ -type d -exec rm -rf {} +
@@ -83,8 +89,8 @@ build-SyncWorkerFunction:
 
 build-MatchingFunction:
 	$(call package_function,matching,mentorship infra)
-	# numpy/scipy ship their own test suites: ~a third of the package, never imported at run time.
-	find $(ARTIFACTS_DIR)/numpy $(ARTIFACTS_DIR)/scipy -depth -type d -name tests -exec rm -rf {} +
+	# numpy ships its own test suite, never imported at run time.
+	find $(ARTIFACTS_DIR)/numpy -depth -type d -name tests -exec rm -rf {} +
 
 build-WriteBackFunction:
 	$(call package_function,write_back,mentorship connectors infra)

@@ -30,7 +30,7 @@ sys.path[:0] = [artifacts, runtime]  # what the Lambda runtime's path holds: the
 for name in modules:
     importlib.import_module(name)
 print(json.dumps({
-    "heavy": sorted(m for m in sys.modules if m.split(".")[0] in ("numpy", "scipy")),
+    "heavy": sorted({m.split(".")[0] for m in sys.modules} & {"numpy", "scipy", "ortools", "pandas"}),
     "outside": sorted({
         m.split(".")[0] for m, mod in list(sys.modules.items())
         if getattr(mod, "__file__", None) and "/.venv/" in mod.__file__
@@ -120,3 +120,21 @@ def test_sync_worker_artifact_is_self_contained(tmp_path: Path) -> None:
         "infra.messages",
     )
     assert loaded == {"heavy": [], "outside": []}
+
+
+def test_matching_artifact_solves_from_the_artifact_alone_without_scipy_or_pandas(tmp_path: Path) -> None:
+    # Given the matching function built by its Makefile target (OR-Tools installed without its deps)
+    artifacts = tmp_path / "MatchingFunction"
+    _build("MatchingFunction", artifacts)
+    # When the handler, the engine and the min-cost-flow extension are imported from it
+    loaded = _import_from_artifact(
+        artifacts,
+        _runtime_dir(tmp_path),
+        "functions.matching.handler",
+        "mentorship.matching",
+        "mentorship.matching.solver",
+        "ortools.graph.python.min_cost_flow",
+    )
+    # Then everything came from the artifact, with the numeric stack the engine needs and no more
+    assert loaded == {"heavy": ["numpy", "ortools"], "outside": []}
+    assert not (artifacts / "pandas").exists()
