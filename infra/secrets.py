@@ -62,9 +62,11 @@ def put_secret_json(
     chosen.clear_cache()  # type: ignore[no-untyped-call]  # Powertools leaves it unannotated
 
 
-def webhook_private_key(secret_id: str, *, provider: SecretsProvider | None = None) -> str:
-    """The HRIS webhook signing key stored by `put_webhook_private_key`."""
-    key = read_secret_json(secret_id, provider=provider).get(WEBHOOK_PRIVATE_KEY_FIELD)
+def webhook_private_key(
+    secret_id: str, *, max_age: int = SECRET_MAX_AGE_SECONDS, provider: SecretsProvider | None = None
+) -> str:
+    """The HRIS webhook signing key stored by `put_webhook_private_key` (`max_age=0`: re-read now)."""
+    key = read_secret_json(secret_id, max_age=max_age, provider=provider).get(WEBHOOK_PRIVATE_KEY_FIELD)
     if not isinstance(key, str) or not key:
         raise SecretError(f"secret {secret_id} has no {WEBHOOK_PRIVATE_KEY_FIELD!r}")
     return key

@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.shared.http_errors import register_error_handlers
 from functions.shared.lazy import Lazy
 from functions.shared.observability import observability
+from functions.webhook_ingest.verification import KeyRefreshingVerifier
 from mentorship.ports import ChangeHint, InboundEventVerifier
 
 logger, tracer, metrics = observability()
@@ -44,7 +45,7 @@ class Dependencies:
 def _build() -> Dependencies:
     from connectors.bamboohr.webhooks import BambooHRWebhookVerifier
     from infra.queues import SyncQueue
-    from infra.secrets import webhook_private_key
+    from infra.secrets import SECRET_MAX_AGE_SECONDS, webhook_private_key
     from infra.settings import TableSettings, WebhookSettings, load_settings
 
     settings = load_settings(WebhookSettings)
@@ -58,8 +59,13 @@ def _build() -> Dependencies:
         queue.enqueue_hints([ChangeHint.model_validate(hint)])
         return {"enqueued": hint["dedupe_key"]}
 
+    def load_key(fresh: bool) -> str:
+        return webhook_private_key(
+            settings.webhook_secret_arn, max_age=0 if fresh else SECRET_MAX_AGE_SECONDS
+        )
+
     return Dependencies(
-        verifier=BambooHRWebhookVerifier(webhook_private_key(settings.webhook_secret_arn)),
+        verifier=KeyRefreshingVerifier(load_key, BambooHRWebhookVerifier),
         enqueue_once=enqueue_once,
         idempotency=config,
     )

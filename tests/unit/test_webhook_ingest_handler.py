@@ -96,3 +96,15 @@ def test_when_the_queue_is_down_the_answer_is_503_and_a_retry_later_is_queued(
     sqs.create_queue(QueueName="sync")
     assert invoke(delivery(created()))["statusCode"] == 202
     assert len(queued_bodies(webhook_env["SYNC_QUEUE_URL"])) == 1
+
+
+def test_a_warm_function_picks_up_the_key_of_a_re_registered_webhook(
+    webhook_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a warm function that has verified deliveries with the old key
+    assert invoke(delivery(created("1")))["statusCode"] == 202
+    # When the webhook is registered again (new key) and a minute has passed since the key was read
+    put_webhook_private_key(webhook_env["WEBHOOK_SECRET_ARN"], "a-brand-new-key")
+    monkeypatch.setattr("functions.webhook_ingest.verification.KEY_REFRESH_INTERVAL_SECONDS", 0.0)
+    # Then a delivery signed with the new key is accepted, not rejected with a 401 BambooHR won't retry
+    assert invoke(delivery(created("2"), key="a-brand-new-key"))["statusCode"] == 202
