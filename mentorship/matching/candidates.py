@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.matching.cohort import Cohort
+from mentorship.matching.keysets import unique_keys
 from mentorship.matching.rules import Exceptions
 from mentorship.matching.scoring import Embedding
 from mentorship.models import Program, ProgramKind
@@ -308,6 +309,6 @@ def _merge(
     kept = rank < keep
     spill = rank == keep
     np.maximum.at(left_behind, rows[spill], values[spill])
-    keys = np.unique(rows[kept] * np.int64(max(int(cols.max(initial=0)) + 1, 1)) + cols[kept])
+    keys = unique_keys(rows[kept] * np.int64(max(int(cols.max(initial=0)) + 1, 1)) + cols[kept])
     width = max(int(cols.max(initial=0)) + 1, 1)
     return Scan(mentee=keys // width, mentor=keys % width, left_behind=left_behind, valid_count=valid_count)

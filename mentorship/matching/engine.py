@@ -21,6 +21,7 @@ from mentorship.errors import InvalidRequest, NotFound
 from mentorship.matching.candidates import SkillIndex, index_skills, scan
 from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
 from mentorship.matching.explain import explain_pair
+from mentorship.matching.keysets import contains, merged_keys, missing_keys, unique_keys
 from mentorship.matching.outcome import MatchOutcome, ProposedPair
 from mentorship.matching.reasons import unmatched_reasons
 from mentorship.matching.rules import Exceptions, evaluate_pairs, exceptions
@@ -171,9 +172,9 @@ def match_programme(
         mentor_keep=MENTOR_SIDE_KEEP,
     )
     bonus_keys = _kept_pair_keys(prepared, keep_pairs)
-    keys = np.union1d(first.mentee * width + first.mentor, bonus_keys)
+    keys = merged_keys(first.mentee * width + first.mentor, bonus_keys)
     if first.mentor_side is not None:
-        keys = np.union1d(keys, first.mentor_side[0] * width + first.mentor_side[1])
+        keys = merged_keys(keys, first.mentor_side[0] * width + first.mentor_side[1])
     value = _values(prepared, keys, bonus_keys, change_penalty)
     # bound[i] >= value - price over every valid pair of i outside the candidates, at `price`.
     bound = first.left_behind.copy()
@@ -214,7 +215,7 @@ def match_programme(
             # joins the mentee's bound, so the proof still covers them and pricing can re-add them.
             adjusted = value - price[pair_mentor]
             retire = (adjusted < solution.u[pair_mentee] - RETIRE_MARGIN) & ~solution.chosen
-            retire &= ~np.isin(keys, bonus_keys)
+            retire &= ~contains(bonus_keys, keys)
             if retire.any():
                 np.maximum.at(bound, pair_mentee[retire], adjusted[retire])
                 keep_rows = ~retire
@@ -243,7 +244,7 @@ def match_programme(
             )
             bound[rows] = rescan.left_behind[rows]
             found.append(rescan.mentee * width + rescan.mentor)
-        fresh = np.setdiff1d(np.concatenate(found), keys)
+        fresh = missing_keys(np.concatenate(found), keys)
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
         if resolve:
@@ -268,7 +269,7 @@ def _values(prepared: _Prepared, keys: IntArray, bonus_keys: IntArray, change_pe
     rows, cols = np.divmod(keys, max(cohort.mentors.size, 1))
     value = pair_values(cohort, prepared.embedding.weights, rows, cols)
     if bonus_keys.size:
-        value[np.isin(keys, bonus_keys)] += change_penalty
+        value[contains(bonus_keys, keys)] += change_penalty
     return value
 
 
@@ -298,7 +299,7 @@ def _kept_pair_keys(prepared: _Prepared, keep_pairs: Collection[tuple[str, str]]
     for position in np.flatnonzero(ok).tolist():
         if cols[position] in history.of(int(rows[position])):
             ok[position] = False
-    return np.unique(keys[ok])
+    return unique_keys(keys[ok])
 
 
 def _outcome(
