@@ -304,13 +304,23 @@ def _price_out(
             bound[in_doubt] = rescan.left_behind[in_doubt]
             found.append(rescan.mentee * width + rescan.mentor)
         fresh = missing_keys(np.concatenate(found), keys)
+        fresh_value = _values(prepared, fresh, bonus_keys, change_penalty)
+        # Long lists are for reach, not bulk: pairs clearly not improving at today's prices go
+        # straight into their mentee's bound (as retired candidates do) instead of the flow problem.
+        fresh_mentee, fresh_mentor = np.divmod(fresh, width)
+        fresh_adjusted = fresh_value - price[fresh_mentor]
+        idle = fresh_adjusted < solution.u[fresh_mentee] - RETIRE_MARGIN
+        idle &= ~contains(bonus_keys, fresh)
+        if idle.any():
+            np.maximum.at(bound, fresh_mentee[idle], fresh_adjusted[idle])
+            fresh, fresh_value = fresh[~idle], fresh_value[~idle]
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
         if resolve:
             merged = np.concatenate((keys, fresh))
             order = np.argsort(merged, kind="stable")
             keys = merged[order]
-            value = np.concatenate((value, _values(prepared, fresh, bonus_keys, change_penalty)))[order]
+            value = np.concatenate((value, fresh_value))[order]
     return _Priced(
         solution=solution,
         bound=bound,
