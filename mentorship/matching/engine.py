@@ -50,7 +50,7 @@ MAX_DEEPENING = 2
 """A mentee in doubt round after round gets lists up to 2^2 times longer."""
 RETIRE_MARGIN = 0.02
 """Candidates whose reduced cost is below -0.02 leave the flow problem (and join the bounds)."""
-WARM_START_MIN_MENTEES = 20_000
+WARM_START_MIN_MENTEES = 5_000
 """From this many mentees on, a sampled market sets starting prices (below it, rounds are cheap)."""
 WARM_START_STRIDE = 10
 """The sampled market takes every 10th mentee and every 10th mentor."""
