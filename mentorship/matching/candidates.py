@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.matching.cohort import Cohort
+from mentorship.matching.keysets import unique_keys
 from mentorship.matching.rules import Exceptions
 from mentorship.matching.scoring import Embedding
 from mentorship.models import Program, ProgramKind
@@ -106,12 +107,14 @@ def scan(
     price: FloatArray | None = None,
     mentor_keep: int = 0,
     only_mentors: BoolArray | None = None,
+    mentee_price: FloatArray | None = None,
 ) -> Scan:
     """Scan every valid pair of the mentee `rows`, keeping each mentee's `keep` best by
     value - price[mentor] (value alone when `price` is None), and with `mentor_keep`, each
     mentor's best mentees too: lists seen from both sides cover the mentors everyone else's
     favourites crowd out, so the first solve already prices them. `only_mentors` restricts the
-    scan to some mentors (those whose price fell, when refreshing bounds)."""
+    scan to some mentors (those whose price fell, when refreshing bounds). `mentee_price`
+    is subtracted per mentee (so mentor-side lists rank mentees by the margin they leave)."""
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     selected = np.zeros(mentee_count, dtype=np.bool_)
     selected[rows] = True
@@ -157,6 +160,8 @@ def scan(
                 allowed = _apply_exceptions(allowed, values.shape, chunk, position, lo, hi, ruled_out)
                 if price is not None:
                     values -= price[cols]
+                if mentee_price is not None:
+                    values -= mentee_price[chunk][:, None]
                 if allowed is not None:
                     values[~allowed] = -np.inf
                     valid_count[chunk] += allowed.sum(axis=1)
@@ -308,6 +313,6 @@ def _merge(
     kept = rank < keep
     spill = rank == keep
     np.maximum.at(left_behind, rows[spill], values[spill])
-    keys = np.unique(rows[kept] * np.int64(max(int(cols.max(initial=0)) + 1, 1)) + cols[kept])
+    keys = unique_keys(rows[kept] * np.int64(max(int(cols.max(initial=0)) + 1, 1)) + cols[kept])
     width = max(int(cols.max(initial=0)) + 1, 1)
     return Scan(mentee=keys // width, mentor=keys % width, left_behind=left_behind, valid_count=valid_count)

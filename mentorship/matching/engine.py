@@ -21,6 +21,7 @@ from mentorship.errors import InvalidRequest, NotFound
 from mentorship.matching.candidates import SkillIndex, index_skills, scan
 from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
 from mentorship.matching.explain import explain_pair
+from mentorship.matching.keysets import contains, merged_keys, missing_keys, unique_keys
 from mentorship.matching.outcome import MatchOutcome, ProposedPair
 from mentorship.matching.reasons import unmatched_reasons
 from mentorship.matching.rules import Exceptions, evaluate_pairs, exceptions
@@ -37,6 +38,7 @@ from mentorship.models import Employee, Pairing, PairingStatus, Program, Unmatch
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 FIRST_SCAN_KEEP = 8
 """Candidates kept per mentee and wished skill in the first scan; pricing adds more where needed."""
@@ -48,6 +50,10 @@ MAX_DEEPENING = 2
 """A mentee in doubt round after round gets lists up to 2^2 times longer."""
 RETIRE_MARGIN = 0.02
 """Candidates whose reduced cost is below -0.02 leave the flow problem (and join the bounds)."""
+WARM_START_MIN_MENTEES = 5_000
+"""From this many mentees on, a sampled market sets starting prices (below it, rounds are cheap)."""
+WARM_START_STRIDE = 10
+"""The sampled market takes every 10th mentee and every 10th mentor."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
 
@@ -159,25 +165,76 @@ def match_programme(
     cohort, embedding = prepared.cohort, prepared.embedding
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     all_rows = np.arange(mentee_count, dtype=np.int64)
+    bonus_keys = _kept_pair_keys(prepared, keep_pairs)
+    start_price = np.zeros(mentor_count)
+    if mentee_count >= WARM_START_MIN_MENTEES:
+        start_price = _estimated_prices(prepared)
+    priced = _price_out(prepared, all_rows, None, start_price, bonus_keys, change_penalty)
+    solution, bound = priced.solution, priced.bound
+    pair_mentee, pair_mentor, value, keys = priced.pair_mentee, priced.pair_mentor, priced.value, priced.keys
+    # Within tolerance is not zero: raise each dual to its bound over the pairs outside the
+    # candidates, so the certificate holds exactly for every valid pair.
+    covered = np.maximum(solution.u, bound)
+    solution = replace(
+        solution,
+        u=covered,
+        dual_bound=dual_bound(covered, solution.price, cohort.residual, embedding.slot_costs),
+    )
+    return _outcome(
+        prepared, solution, pair_mentee, pair_mentor, value, priced.valid_count, keys, priced.rounds
+    )
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """The pricing loop's end state: no valid pair in scope beats its mentee's dual."""
+
+    solution: Solution
+    bound: FloatArray
+    keys: IntArray
+    value: FloatArray
+    pair_mentee: IntArray
+    pair_mentor: IntArray
+    valid_count: IntArray
+    rounds: int
+
+
+def _price_out(
+    prepared: _Prepared,
+    rows: IntArray,
+    mentors: BoolArray | None,
+    start_price: FloatArray,
+    bonus_keys: IntArray,
+    change_penalty: float,
+) -> _Priced:
+    """Solve on candidates, rescan mentees in doubt at the new prices, re-solve until none is.
+
+    Scope: the mentee `rows` and the `mentors` mask (all mentors when None). Candidate lists are
+    first taken at `start_price`; good starting prices mean fewer rounds, any prices stay exact.
+    """
+    program = prepared.program
+    cohort, embedding = prepared.cohort, prepared.embedding
+    mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     width = max(mentor_count, 1)
     first = scan(
         program,
         cohort,
         embedding,
         prepared.skills,
-        all_rows,
+        rows,
         keep=FIRST_SCAN_KEEP,
+        price=start_price,
         ruled_out=prepared.ruled_out,
         mentor_keep=MENTOR_SIDE_KEEP,
+        only_mentors=mentors,
     )
-    bonus_keys = _kept_pair_keys(prepared, keep_pairs)
-    keys = np.union1d(first.mentee * width + first.mentor, bonus_keys)
+    keys = merged_keys(first.mentee * width + first.mentor, bonus_keys)
     if first.mentor_side is not None:
-        keys = np.union1d(keys, first.mentor_side[0] * width + first.mentor_side[1])
+        keys = merged_keys(keys, first.mentor_side[0] * width + first.mentor_side[1])
     value = _values(prepared, keys, bonus_keys, change_penalty)
     # bound[i] >= value - price over every valid pair of i outside the candidates, at `price`.
     bound = first.left_behind.copy()
-    price = np.zeros(mentor_count)
+    price = start_price
     doubts = np.zeros(mentee_count, dtype=np.int64)
     rounds = 0
     resolve = True
@@ -196,13 +253,15 @@ def match_programme(
             )
             # Only mentors whose price fell can raise a bound: rescan every mentee against them alone.
             fell = solution.price < price
+            if mentors is not None:
+                fell &= mentors
             if fell.any():
                 refreshed = scan(
                     program,
                     cohort,
                     embedding,
                     prepared.skills,
-                    all_rows,
+                    rows,
                     keep=0,
                     price=solution.price,
                     ruled_out=prepared.ruled_out,
@@ -214,7 +273,7 @@ def match_programme(
             # joins the mentee's bound, so the proof still covers them and pricing can re-add them.
             adjusted = value - price[pair_mentor]
             retire = (adjusted < solution.u[pair_mentee] - RETIRE_MARGIN) & ~solution.chosen
-            retire &= ~np.isin(keys, bonus_keys)
+            retire &= ~contains(bonus_keys, keys)
             if retire.any():
                 np.maximum.at(bound, pair_mentee[retire], adjusted[retire])
                 keep_rows = ~retire
@@ -230,36 +289,82 @@ def match_programme(
         depth = np.minimum(doubts[doubtful] - 1, MAX_DEEPENING)
         found: list[IntArray] = []
         for level in np.unique(depth).tolist():
-            rows = doubtful[depth == level]
+            in_doubt = doubtful[depth == level]
             rescan = scan(
                 program,
                 cohort,
                 embedding,
                 prepared.skills,
-                rows,
+                in_doubt,
                 keep=PRICING_KEEP << level,
                 price=price,
                 ruled_out=prepared.ruled_out,
+                only_mentors=mentors,
             )
-            bound[rows] = rescan.left_behind[rows]
+            bound[in_doubt] = rescan.left_behind[in_doubt]
             found.append(rescan.mentee * width + rescan.mentor)
-        fresh = np.setdiff1d(np.concatenate(found), keys)
+        fresh = missing_keys(np.concatenate(found), keys)
+        fresh_value = _values(prepared, fresh, bonus_keys, change_penalty)
+        # Long lists are for reach, not bulk: pairs clearly not improving at today's prices go
+        # straight into their mentee's bound (as retired candidates do) instead of the flow problem.
+        fresh_mentee, fresh_mentor = np.divmod(fresh, width)
+        fresh_adjusted = fresh_value - price[fresh_mentor]
+        idle = fresh_adjusted < solution.u[fresh_mentee] - RETIRE_MARGIN
+        idle &= ~contains(bonus_keys, fresh)
+        if idle.any():
+            np.maximum.at(bound, fresh_mentee[idle], fresh_adjusted[idle])
+            fresh, fresh_value = fresh[~idle], fresh_value[~idle]
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
         if resolve:
             merged = np.concatenate((keys, fresh))
             order = np.argsort(merged, kind="stable")
             keys = merged[order]
-            value = np.concatenate((value, _values(prepared, fresh, bonus_keys, change_penalty)))[order]
-    # Within tolerance is not zero: raise each dual to its bound over the pairs outside the
-    # candidates, so the certificate holds exactly for every valid pair.
-    covered = np.maximum(solution.u, bound)
-    solution = replace(
-        solution,
-        u=covered,
-        dual_bound=dual_bound(covered, solution.price, cohort.residual, embedding.slot_costs),
+            value = np.concatenate((value, fresh_value))[order]
+    return _Priced(
+        solution=solution,
+        bound=bound,
+        keys=keys,
+        value=value,
+        pair_mentee=pair_mentee,
+        pair_mentor=pair_mentor,
+        valid_count=first.valid_count,
+        rounds=rounds,
     )
-    return _outcome(prepared, solution, pair_mentee, pair_mentor, value, first.valid_count, keys, rounds)
+
+
+def _estimated_prices(prepared: _Prepared) -> FloatArray:
+    """Mentor prices from a sampled market, so the first candidate lists already avoid the crowd.
+
+    Every WARM_START_STRIDE-th mentee and mentor form a small market with the same skill
+    popularity and capacity per head; its exact mentee duals u are then applied to every mentor:
+    a mentor's price is the best margin value - u it could earn from a sampled mentee. Popular
+    mentors get high prices from the start instead of after a chain of displacement rounds. Only
+    a starting point: the pricing loop that follows proves the optimum whatever the prices.
+    """
+    cohort = prepared.cohort
+    mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
+    rows = np.arange(0, mentee_count, WARM_START_STRIDE, dtype=np.int64)
+    mentors = np.zeros(mentor_count, dtype=np.bool_)
+    mentors[::WARM_START_STRIDE] = True
+    sample = _price_out(prepared, rows, mentors, np.zeros(mentor_count), np.zeros(0, dtype=np.int64), 0.0)
+    best = scan(
+        prepared.program,
+        cohort,
+        prepared.embedding,
+        prepared.skills,
+        rows,
+        keep=0,
+        ruled_out=prepared.ruled_out,
+        mentor_keep=1,
+        mentee_price=sample.solution.u,
+    )
+    price = np.zeros(mentor_count)
+    if best.mentor_side is not None and best.mentor_side[0].size:
+        best_rows, best_cols = best.mentor_side
+        margin = pair_values(cohort, prepared.embedding.weights, best_rows, best_cols)
+        np.maximum.at(price, best_cols, margin - sample.solution.u[best_rows])
+    return price
 
 
 def _values(prepared: _Prepared, keys: IntArray, bonus_keys: IntArray, change_penalty: float) -> FloatArray:
@@ -268,7 +373,7 @@ def _values(prepared: _Prepared, keys: IntArray, bonus_keys: IntArray, change_pe
     rows, cols = np.divmod(keys, max(cohort.mentors.size, 1))
     value = pair_values(cohort, prepared.embedding.weights, rows, cols)
     if bonus_keys.size:
-        value[np.isin(keys, bonus_keys)] += change_penalty
+        value[contains(bonus_keys, keys)] += change_penalty
     return value
 
 
@@ -298,7 +403,7 @@ def _kept_pair_keys(prepared: _Prepared, keep_pairs: Collection[tuple[str, str]]
     for position in np.flatnonzero(ok).tolist():
         if cols[position] in history.of(int(rows[position])):
             ok[position] = False
-    return np.unique(keys[ok])
+    return unique_keys(keys[ok])
 
 
 def _outcome(

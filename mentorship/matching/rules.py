@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from mentorship.matching.keysets import unique_keys
 from mentorship.models import Program, ProgramKind
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def exceptions(cohort: Cohort, blocked: IntArray) -> Exceptions:
             else:
                 keys.append(hit[found] * width + index[found])
             current = parent[current]
-    merged = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    merged = unique_keys(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
     rows, cols = np.divmod(merged, width)
     start = np.searchsorted(rows, np.arange(mentees.size + 1))
     return Exceptions(start=start.astype(np.int64), mentor=cols.astype(np.int64))

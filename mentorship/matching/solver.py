@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
+from mentorship.matching.keysets import unique_keys
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -109,7 +111,7 @@ def _optimal_flow(
     if usable.size == 0:
         return chosen
     source, sink = mentee_count + mentor_count, mentee_count + mentor_count + 1
-    mentees = np.unique(pair_mentee[usable])
+    mentees = unique_keys(pair_mentee[usable])
     mentors = np.flatnonzero(residual > 0)
     slot_mentor = np.repeat(mentors, residual[mentors])
     slot_index = np.arange(slot_mentor.size) - np.repeat(
