@@ -63,8 +63,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         yield resources
 
 
-def queued_bodies(queue_url: str) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs")
+def queued_bodies(queue_url: str, sqs: Any = None) -> list[dict[str, Any]]:
+    """Every message body on the queue, parsed, consuming them."""
+    sqs = sqs or boto3.client("sqs")
     bodies: list[dict[str, Any]] = []
     while True:
         messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])

@@ -228,6 +228,11 @@ def validate_exchange(response: httpx.Response) -> None:
     """Validate both halves of a completed httpx exchange (reads the response body)."""
     request = response.request
     validate_request(request.method, str(request.url), dict(request.headers), request.content)
+    _validate_httpx_response(response)
+
+
+def _validate_httpx_response(response: httpx.Response) -> None:
+    request = response.request
     validate_response(
         request.method,
         str(request.url),
@@ -245,16 +250,4 @@ def httpx_event_hooks() -> dict[str, list[Callable[..., Any]]]:
     def on_request(request: httpx.Request) -> None:
         validate_request(request.method, str(request.url), dict(request.headers), request.read())
 
-    def on_response(response: httpx.Response) -> None:
-        request = response.request
-        validate_response(
-            request.method,
-            str(request.url),
-            response.status_code,
-            dict(response.headers),
-            response.read(),
-            request_headers=dict(request.headers),
-            request_body=request.content,
-        )
-
-    return {"request": [on_request], "response": [on_response]}
+    return {"request": [on_request], "response": [_validate_httpx_response]}
