@@ -87,6 +87,7 @@ def run(
         "greedy_matched": greedy_matched,
         f"top{top}_matched": top_matched,
         "seconds": round(seconds, 3),
+        "seconds_by_stage": outcome.seconds_by_stage,
         "peak_mib": round(peak, 1),
         "setup_seconds": round(setup_seconds, 3),
         "check_seconds": round(check_seconds, 3),
@@ -112,6 +113,12 @@ def _print_table(figures: dict[str, object], top: int) -> None:
         f"rounds {figures['pricing_rounds']}  gap {figures['certified_gap']:.2e}  "
         f"max reduced cost {figures['max_reduced_cost']:.2e}  engine {figures['seconds']} s  "
         f"peak {figures['peak_mib']} MiB",
+        file=sys.stderr,
+    )
+    stages = figures["seconds_by_stage"]
+    assert isinstance(stages, dict)
+    print(
+        "engine seconds by stage: " + ", ".join(f"{name} {value}" for name, value in stages.items()),
         file=sys.stderr,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -34,6 +34,7 @@ from mentorship.matching.scoring import (
     pair_values,
 )
 from mentorship.matching.solver import Solution, dual_bound, solve
+from mentorship.matching.stopwatch import Stopwatch
 from mentorship.models import Employee, Pairing, PairingStatus, Program, UnmatchedMentee
 
 IntArray = npt.NDArray[np.int64]
@@ -69,6 +70,7 @@ class _Prepared:
     forbidden: dict[int, list[int]]
     ruled_out: Exceptions
     excluded: dict[str, str]
+    stopwatch: Stopwatch = field(default_factory=Stopwatch)
 
 
 def _prepare(
@@ -152,16 +154,19 @@ def match_programme(
     if change_penalty < 0:
         raise InvalidRequest("change_penalty must not be negative", field="change_penalty")
     keep_pairs = {(pairing.mentor_id, pairing.mentee_id) for pairing in current or ()}
-    prepared = _prepare(
-        program,
-        employees,
-        today=today,
-        history=history,
-        locked=locked,
-        only_mentees=only_mentees,
-        keep_pairs=keep_pairs,
-        synonyms=synonyms,
-    )
+    stopwatch = Stopwatch()
+    with stopwatch.stage("prepare"):
+        prepared = _prepare(
+            program,
+            employees,
+            today=today,
+            history=history,
+            locked=locked,
+            only_mentees=only_mentees,
+            keep_pairs=keep_pairs,
+            synonyms=synonyms,
+        )
+    prepared = replace(prepared, stopwatch=stopwatch)
     cohort, embedding = prepared.cohort, prepared.embedding
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     all_rows = np.arange(mentee_count, dtype=np.int64)
@@ -180,9 +185,11 @@ def match_programme(
         u=covered,
         dual_bound=dual_bound(covered, solution.price, cohort.residual, embedding.slot_costs),
     )
-    return _outcome(
-        prepared, solution, pair_mentee, pair_mentor, value, priced.valid_count, keys, priced.rounds
-    )
+    with stopwatch.stage("outcome"):
+        outcome = _outcome(
+            prepared, solution, pair_mentee, pair_mentor, value, priced.valid_count, keys, priced.rounds
+        )
+    return replace(outcome, seconds_by_stage=stopwatch.seconds)
 
 
 @dataclass(frozen=True)
@@ -216,18 +223,19 @@ def _price_out(
     cohort, embedding = prepared.cohort, prepared.embedding
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     width = max(mentor_count, 1)
-    first = scan(
-        program,
-        cohort,
-        embedding,
-        prepared.skills,
-        rows,
-        keep=FIRST_SCAN_KEEP,
-        price=start_price,
-        ruled_out=prepared.ruled_out,
-        mentor_keep=MENTOR_SIDE_KEEP,
-        only_mentors=mentors,
-    )
+    with prepared.stopwatch.stage("scan"):
+        first = scan(
+            program,
+            cohort,
+            embedding,
+            prepared.skills,
+            rows,
+            keep=FIRST_SCAN_KEEP,
+            price=start_price,
+            ruled_out=prepared.ruled_out,
+            mentor_keep=MENTOR_SIDE_KEEP,
+            only_mentors=mentors,
+        )
     keys = merged_keys(first.mentee * width + first.mentor, bonus_keys)
     if first.mentor_side is not None:
         keys = merged_keys(keys, first.mentor_side[0] * width + first.mentor_side[1])
@@ -242,31 +250,33 @@ def _price_out(
         if resolve:
             rounds += 1
             pair_mentee, pair_mentor = np.divmod(keys, width)
-            solution = solve(
-                mentee_count,
-                mentor_count,
-                pair_mentee,
-                pair_mentor,
-                value,
-                cohort.residual,
-                embedding.slot_costs,
-            )
+            with prepared.stopwatch.stage("solve"):
+                solution = solve(
+                    mentee_count,
+                    mentor_count,
+                    pair_mentee,
+                    pair_mentor,
+                    value,
+                    cohort.residual,
+                    embedding.slot_costs,
+                )
             # Only mentors whose price fell can raise a bound: rescan every mentee against them alone.
             fell = solution.price < price
             if mentors is not None:
                 fell &= mentors
             if fell.any():
-                refreshed = scan(
-                    program,
-                    cohort,
-                    embedding,
-                    prepared.skills,
-                    rows,
-                    keep=0,
-                    price=solution.price,
-                    ruled_out=prepared.ruled_out,
-                    only_mentors=fell,
-                )
+                with prepared.stopwatch.stage("scan"):
+                    refreshed = scan(
+                        program,
+                        cohort,
+                        embedding,
+                        prepared.skills,
+                        rows,
+                        keep=0,
+                        price=solution.price,
+                        ruled_out=prepared.ruled_out,
+                        only_mentors=fell,
+                    )
                 bound = np.maximum(bound, refreshed.left_behind)
             price = solution.price
             # Retire candidates that are clearly not improving; their value at today's prices
@@ -290,17 +300,18 @@ def _price_out(
         found: list[IntArray] = []
         for level in np.unique(depth).tolist():
             in_doubt = doubtful[depth == level]
-            rescan = scan(
-                program,
-                cohort,
-                embedding,
-                prepared.skills,
-                in_doubt,
-                keep=PRICING_KEEP << level,
-                price=price,
-                ruled_out=prepared.ruled_out,
-                only_mentors=mentors,
-            )
+            with prepared.stopwatch.stage("scan"):
+                rescan = scan(
+                    program,
+                    cohort,
+                    embedding,
+                    prepared.skills,
+                    in_doubt,
+                    keep=PRICING_KEEP << level,
+                    price=price,
+                    ruled_out=prepared.ruled_out,
+                    only_mentors=mentors,
+                )
             bound[in_doubt] = rescan.left_behind[in_doubt]
             found.append(rescan.mentee * width + rescan.mentor)
         fresh = missing_keys(np.concatenate(found), keys)
@@ -348,17 +359,18 @@ def _estimated_prices(prepared: _Prepared) -> FloatArray:
     mentors = np.zeros(mentor_count, dtype=np.bool_)
     mentors[::WARM_START_STRIDE] = True
     sample = _price_out(prepared, rows, mentors, np.zeros(mentor_count), np.zeros(0, dtype=np.int64), 0.0)
-    best = scan(
-        prepared.program,
-        cohort,
-        prepared.embedding,
-        prepared.skills,
-        rows,
-        keep=0,
-        ruled_out=prepared.ruled_out,
-        mentor_keep=1,
-        mentee_price=sample.solution.u,
-    )
+    with prepared.stopwatch.stage("scan"):
+        best = scan(
+            prepared.program,
+            cohort,
+            prepared.embedding,
+            prepared.skills,
+            rows,
+            keep=0,
+            ruled_out=prepared.ruled_out,
+            mentor_keep=1,
+            mentee_price=sample.solution.u,
+        )
     price = np.zeros(mentor_count)
     if best.mentor_side is not None and best.mentor_side[0].size:
         best_rows, best_cols = best.mentor_side

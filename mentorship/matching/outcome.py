@@ -45,6 +45,8 @@ class MatchOutcome:
     candidate_pairs: int = 0
     pricing_rounds: int = 0
     slot_costs: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    seconds_by_stage: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds per engine stage (prepare, scan, solve, outcome), for benchmarks and logs."""
 
     @property
     def certified_gap(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -34,3 +35,18 @@ def test_warm_started_pricing_reaches_the_same_certified_optimum_as_a_cold_start
     report = check(program, cohort, effective_weights(program), warm)
     assert report.problems == []
     assert report.certified_gap <= 1e-6
+
+
+def test_a_run_reports_where_its_time_went_by_stage() -> None:
+    # Given a seeded company large enough for several pricing rounds
+    workforce = generate_workforce(WorkforceSpec(employees=800, seed=5))
+    program = Program(program_id="timed", name="Timed", kind=ProgramKind.SKILLS)
+    # When the engine matches it while the caller times the whole call
+    started = time.perf_counter()
+    outcome = engine.match_programme(program, workforce, today=TODAY)
+    elapsed = time.perf_counter() - started
+    # Then every stage is reported, none negative, and together they fit inside the call
+    stages = outcome.seconds_by_stage
+    assert set(stages) == {"prepare", "scan", "solve", "outcome"}
+    assert all(seconds >= 0 for seconds in stages.values())
+    assert sum(stages.values()) <= elapsed + 0.004  # each stage is rounded to the millisecond
