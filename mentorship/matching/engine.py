@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.errors import InvalidRequest, NotFound
-from mentorship.matching.candidates import SkillIndex, index_skills, scan
+from mentorship.matching.candidates import Scan, SkillIndex, index_skills, scan
 from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
 from mentorship.matching.explain import explain_pair
 from mentorship.matching.keysets import contains, merged_keys, missing_keys, unique_keys
@@ -219,23 +219,17 @@ def _price_out(
     Scope: the mentee `rows` and the `mentors` mask (all mentors when None). Candidate lists are
     first taken at `start_price`; good starting prices mean fewer rounds, any prices stay exact.
     """
-    program = prepared.program
     cohort, embedding = prepared.cohort, prepared.embedding
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     width = max(mentor_count, 1)
-    with prepared.stopwatch.stage("scan"):
-        first = scan(
-            program,
-            cohort,
-            embedding,
-            prepared.skills,
-            rows,
-            keep=FIRST_SCAN_KEEP,
-            price=start_price,
-            ruled_out=prepared.ruled_out,
-            mentor_keep=MENTOR_SIDE_KEEP,
-            only_mentors=mentors,
-        )
+    first = _scan(
+        prepared,
+        rows,
+        keep=FIRST_SCAN_KEEP,
+        price=start_price,
+        mentor_keep=MENTOR_SIDE_KEEP,
+        only_mentors=mentors,
+    )
     keys = merged_keys(first.mentee * width + first.mentor, bonus_keys)
     if first.mentor_side is not None:
         keys = merged_keys(keys, first.mentor_side[0] * width + first.mentor_side[1])
@@ -265,18 +259,13 @@ def _price_out(
             if mentors is not None:
                 fell &= mentors
             if fell.any():
-                with prepared.stopwatch.stage("scan"):
-                    refreshed = scan(
-                        program,
-                        cohort,
-                        embedding,
-                        prepared.skills,
-                        rows,
-                        keep=0,
-                        price=solution.price,
-                        ruled_out=prepared.ruled_out,
-                        only_mentors=fell,
-                    )
+                refreshed = _scan(
+                    prepared,
+                    rows,
+                    keep=0,
+                    price=solution.price,
+                    only_mentors=fell,
+                )
                 bound = np.maximum(bound, refreshed.left_behind)
             price = solution.price
             # Retire candidates that are clearly not improving; their value at today's prices
@@ -300,18 +289,13 @@ def _price_out(
         found: list[IntArray] = []
         for level in np.unique(depth).tolist():
             in_doubt = doubtful[depth == level]
-            with prepared.stopwatch.stage("scan"):
-                rescan = scan(
-                    program,
-                    cohort,
-                    embedding,
-                    prepared.skills,
-                    in_doubt,
-                    keep=PRICING_KEEP << level,
-                    price=price,
-                    ruled_out=prepared.ruled_out,
-                    only_mentors=mentors,
-                )
+            rescan = _scan(
+                prepared,
+                in_doubt,
+                keep=PRICING_KEEP << level,
+                price=price,
+                only_mentors=mentors,
+            )
             bound[in_doubt] = rescan.left_behind[in_doubt]
             found.append(rescan.mentee * width + rescan.mentor)
         fresh = missing_keys(np.concatenate(found), keys)
@@ -344,6 +328,33 @@ def _price_out(
     )
 
 
+def _scan(
+    prepared: _Prepared,
+    rows: IntArray,
+    *,
+    keep: int,
+    price: FloatArray | None = None,
+    mentor_keep: int = 0,
+    only_mentors: BoolArray | None = None,
+    mentee_price: FloatArray | None = None,
+) -> Scan:
+    """`scan` over the prepared cohort and its ruled-out pairs, timed as the run's "scan" stage."""
+    with prepared.stopwatch.stage("scan"):
+        return scan(
+            prepared.program,
+            prepared.cohort,
+            prepared.embedding,
+            prepared.skills,
+            rows,
+            keep=keep,
+            ruled_out=prepared.ruled_out,
+            price=price,
+            mentor_keep=mentor_keep,
+            only_mentors=only_mentors,
+            mentee_price=mentee_price,
+        )
+
+
 def _estimated_prices(prepared: _Prepared) -> FloatArray:
     """Mentor prices from a sampled market, so the first candidate lists already avoid the crowd.
 
@@ -359,18 +370,13 @@ def _estimated_prices(prepared: _Prepared) -> FloatArray:
     mentors = np.zeros(mentor_count, dtype=np.bool_)
     mentors[::WARM_START_STRIDE] = True
     sample = _price_out(prepared, rows, mentors, np.zeros(mentor_count), np.zeros(0, dtype=np.int64), 0.0)
-    with prepared.stopwatch.stage("scan"):
-        best = scan(
-            prepared.program,
-            cohort,
-            prepared.embedding,
-            prepared.skills,
-            rows,
-            keep=0,
-            ruled_out=prepared.ruled_out,
-            mentor_keep=1,
-            mentee_price=sample.solution.u,
-        )
+    best = _scan(
+        prepared,
+        rows,
+        keep=0,
+        mentor_keep=1,
+        mentee_price=sample.solution.u,
+    )
     price = np.zeros(mentor_count)
     if best.mentor_side is not None and best.mentor_side[0].size:
         best_rows, best_cols = best.mentor_side
@@ -523,16 +529,7 @@ def suggest_mentors(
     next_slot_cost = np.where(
         cohort.residual > 0, embedding.slot_costs[:, 0] if embedding.slot_costs.size else 0.0, 0.0
     )
-    found = scan(
-        program,
-        cohort,
-        embedding,
-        prepared.skills,
-        np.zeros(1, dtype=np.int64),
-        keep=k,
-        price=next_slot_cost,
-        ruled_out=prepared.ruled_out,
-    )
+    found = _scan(prepared, np.zeros(1, dtype=np.int64), keep=k, price=next_slot_cost)
     cols = found.mentor
     rows = found.mentee
     parts = components(cohort, rows, cols)
