@@ -73,9 +73,9 @@ class BambooHRWriter:
             raise InvalidRequest("mentor and mentee do not belong to this pairing", field="mentor_id")
         ended = pairing.status is PairingStatus.ENDED
         key = self._key("pairing", pairing.pairing_id, "ended" if ended else "active")
-        done = self._ledger.get(key) if self._ledger else None
+        done = self._already_written(key)
         if done is not None:
-            return WriteReceipt(external_ids=done.external_ids, created=False)
+            return done
 
         table = self._mapping.mentorships.table
         created = False
@@ -94,9 +94,7 @@ class BambooHRWriter:
             goal_id, inserted = self._until_done(lambda: self._ensure_action_plan(pairing))
             created |= inserted
             external_ids.append(f"goal:{pairing.mentee_id}:{goal_id}")
-        receipt = WriteReceipt(external_ids=tuple(external_ids), created=created)
-        if self._ledger:
-            self._ledger.put(key, receipt)
+        receipt = self._recorded(key, external_ids, created)
         logger.info(
             "pairing written to BambooHR",
             extra={"pairing_id": pairing.pairing_id, "status": pairing.status.value, "inserted": created},
@@ -153,9 +151,9 @@ class BambooHRWriter:
             raise InvalidRequest("the assignment belongs to another pairing", field="pairing_id")
         completed = assignment.completed_on is not None
         key = self._key("training", assignment.assignment_id, "completed" if completed else "assigned")
-        done = self._ledger.get(key) if self._ledger else None
+        done = self._already_written(key)
         if done is not None:
-            return WriteReceipt(external_ids=done.external_ids, created=False)
+            return done
 
         t = self._mapping.training_assignments
         values = {
@@ -175,9 +173,7 @@ class BambooHRWriter:
             record_id, inserted = self._until_done(lambda: self._ensure_training_record(assignment))
             created |= inserted
             external_ids.append(f"training-record:{assignment.employee_id}:{record_id}")
-        receipt = WriteReceipt(external_ids=tuple(external_ids), created=created)
-        if self._ledger:
-            self._ledger.put(key, receipt)
+        receipt = self._recorded(key, external_ids, created)
         logger.info(
             "training written to BambooHR",
             extra={"assignment_id": assignment.assignment_id, "employee_id": assignment.employee_id},
@@ -254,6 +250,18 @@ class BambooHRWriter:
             window.succeed()
             return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _already_written(self, key: str) -> WriteReceipt | None:
+        """The receipt of an earlier complete write of this state, as a no-op receipt."""
+        done = self._ledger.get(key) if self._ledger else None
+        return None if done is None else WriteReceipt(external_ids=done.external_ids, created=False)
+
+    def _recorded(self, key: str, external_ids: list[str], created: bool) -> WriteReceipt:
+        """The receipt of a finished write, kept in the ledger so a retry does no work."""
+        receipt = WriteReceipt(external_ids=tuple(external_ids), created=created)
+        if self._ledger:
+            self._ledger.put(key, receipt)
+        return receipt
 
     def _key(self, kind: str, external_id: str, state: str) -> str:
         return f"bamboohr:{self._settings.company_domain}:{kind}:{external_id}:{state}"
