@@ -66,8 +66,20 @@ class Ports:
     kind: str
 
 
+@pytest.fixture
+def dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A DynamoDB client on moto with the single table `mentorbridge` created from the schema."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        create_table(client, "mentorbridge")
+        yield client
+
+
 @pytest.fixture(params=["dynamodb", "in_memory"])
-def ports(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
+def ports(request: pytest.FixtureRequest) -> Iterator[Ports]:
     if request.param == "in_memory":
         yield Ports(
             InMemoryEmployeeDirectory(),
@@ -78,25 +90,20 @@ def ports(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> It
             "in_memory",
         )
         return
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        create_table(client, "mentorbridge")
+    client = request.getfixturevalue("dynamodb")
 
-        def no_wait(_seconds: float) -> None:
-            return None
+    def no_wait(_seconds: float) -> None:
+        return None
 
-        yield Ports(
-            # A small page size so 1,000 employees span several pages per shard, as 100k would in AWS.
-            DynamoEmployeeDirectory("mentorbridge", client, page_size=PAGE_SIZE, sleep=no_wait),
-            DynamoProgramStore("mentorbridge", client),
-            DynamoPairingStore("mentorbridge", client, sleep=no_wait),
-            DynamoSyncStateStore("mentorbridge", client),
-            DynamoWriteLedger("mentorbridge", client),
-            "dynamodb",
-        )
+    yield Ports(
+        # A small page size so 1,000 employees span several pages per shard, as 100k would in AWS.
+        DynamoEmployeeDirectory("mentorbridge", client, page_size=PAGE_SIZE, sleep=no_wait),
+        DynamoProgramStore("mentorbridge", client),
+        DynamoPairingStore("mentorbridge", client, sleep=no_wait),
+        DynamoSyncStateStore("mentorbridge", client),
+        DynamoWriteLedger("mentorbridge", client),
+        "dynamodb",
+    )
 
 
 def employee(employee_id: str = "e1", *, at: datetime | None = T0, **facts: Any) -> Employee:
@@ -194,22 +201,16 @@ def test_all_returns_every_employee_across_many_pages(ports: Ports) -> None:
     assert {e.employee_id: e for e in everyone} == {e.employee_id: e for e in workforce}
 
 
-def test_dynamodb_all_follows_every_page_of_every_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dynamodb_all_follows_every_page_of_every_shard(dynamodb: Any) -> None:
     # Given 1,000 employees in DynamoDB and a page size of 20
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        create_table(client, "t")
-        directory = DynamoEmployeeDirectory("t", client, page_size=PAGE_SIZE)
-        directory.upsert_many(generate_workforce(WorkforceSpec(employees=1_000, seed=5)))
-        queries: list[dict[str, Any]] = []
-        client.meta.events.register(
-            "provide-client-params.dynamodb.Query", lambda params, **_: queries.append(params)
-        )
-        # When every employee is read
-        count = sum(1 for _ in directory.all())
+    directory = DynamoEmployeeDirectory("mentorbridge", dynamodb, page_size=PAGE_SIZE)
+    directory.upsert_many(generate_workforce(WorkforceSpec(employees=1_000, seed=5)))
+    queries: list[dict[str, Any]] = []
+    dynamodb.meta.events.register(
+        "provide-client-params.dynamodb.Query", lambda params, **_: queries.append(params)
+    )
+    # When every employee is read
+    count = sum(1 for _ in directory.all())
     # Then all 16 shards were read, each over several pages, projecting only the document
     assert count == 1_000
     assert len({q["ExpressionAttributeValues"][":pk"]["S"] for q in queries}) == 16
@@ -328,19 +329,13 @@ def test_a_match_run_over_a_huge_cohort_round_trips_and_can_shrink_again(ports: 
     assert ports.pairings.get_run("run-big") == small
 
 
-def test_dynamodb_splits_a_huge_run_over_several_compressed_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        create_table(client, "t")
-        DynamoPairingStore("t", client).put_run(huge_run())
-        items = client.query(
-            TableName="t",
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": "run#run-big"}},
-        )["Items"]
+def test_dynamodb_splits_a_huge_run_over_several_compressed_items(dynamodb: Any) -> None:
+    DynamoPairingStore("mentorbridge", dynamodb).put_run(huge_run())
+    items = dynamodb.query(
+        TableName="mentorbridge",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "run#run-big"}},
+    )["Items"]
     parts = int(items[0]["parts"]["N"])
     assert parts >= 2
     assert [item["sk"]["S"] for item in items] == ["run", *(f"run#part#{n:03d}" for n in range(1, parts))]
