@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test lint unit integration template-tests bench-smoke clean sam-validate sam-build sam-venv
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml mentorship/matching/augmenting_paths.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -28,6 +28,7 @@ unit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	find mentorship -name "*.so" -delete
 
 template-tests: $(STAMP) sam-venv  ## the template's checks: cfn-lint, SAM transform, least privilege, wiring, packaging
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/template tests/integration/test_local_stack_*.py
@@ -70,12 +71,6 @@ define package_function
 	$(BUILD_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
 	  $(addprefix --platform ,$(LAMBDA_PLATFORMS)) --implementation cp --python-version $(LAMBDA_PYTHON) \
 	  --only-binary=:all: --target $(ARTIFACTS_DIR) -r functions/$(1)/requirements.txt
-	if [ -f functions/$(1)/requirements-nodeps.txt ]; then \
-	  $(BUILD_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile --no-deps \
-	    $(addprefix --platform ,$(LAMBDA_PLATFORMS)) --implementation cp --python-version $(LAMBDA_PYTHON) \
-	    --only-binary=:all: --target $(ARTIFACTS_DIR) -r functions/$(1)/requirements-nodeps.txt; \
-	  rm -f $(ARTIFACTS_DIR)/functions/$(1)/requirements-nodeps.txt; \
-	fi
 	rm -rf $(ARTIFACTS_DIR)/bin $(ARTIFACTS_DIR)/boto3 $(ARTIFACTS_DIR)/boto3-* \
 	  $(ARTIFACTS_DIR)/botocore $(ARTIFACTS_DIR)/botocore-* $(ARTIFACTS_DIR)/s3transfer $(ARTIFACTS_DIR)/s3transfer-*
 	find $(ARTIFACTS_DIR) -depth -name __pycache__ -type d -exec rm -rf {} +
@@ -87,8 +82,25 @@ build-WebhookIngestFunction:
 build-SyncWorkerFunction:
 	$(call package_function,sync_worker,mentorship connectors infra)
 
-build-MatchingFunction:
+# The engine's flow kernel (mentorship/matching/augmenting_paths.c) is plain C loaded with ctypes.
+# It is cross-compiled for the Lambda's arm64 with zig, a C toolchain installed from PyPI, so the
+# build needs neither a container nor a cross compiler on the host (Linux or macOS alike).
+# Building for this machine instead (as tests/template does): LAMBDA_CC=cc.
+ZIG_VENV   ?= .venv-zig
+ZIG_STAMP  := $(ZIG_VENV)/.installed-stamp
+LAMBDA_CC  ?= $(ZIG_VENV)/bin/python -m ziglang cc -target aarch64-linux-gnu.2.17
+KERNEL     := mentorship/matching/augmenting_paths.c
+
+$(ZIG_STAMP):
+	$(PYTHON) -m venv $(ZIG_VENV)
+	$(ZIG_VENV)/bin/pip install --quiet 'ziglang==0.17.1'
+	touch $(ZIG_STAMP)
+
+build-MatchingFunction: $(if $(findstring ziglang,$(LAMBDA_CC)),$(ZIG_STAMP))
 	$(call package_function,matching,mentorship infra)
+	# The kernel built for this machine by `pip install -e .` must not ship; the Lambda's own replaces it.
+	find $(ARTIFACTS_DIR)/mentorship -name '*.so' -delete
+	$(LAMBDA_CC) -O2 -s -shared -fPIC -o $(ARTIFACTS_DIR)/mentorship/matching/_augmenting_paths.so $(KERNEL)
 	# numpy ships its own test suite, never imported at run time.
 	find $(ARTIFACTS_DIR)/numpy -depth -type d -name tests -exec rm -rf {} +
 

@@ -6,7 +6,7 @@ Builds a seeded synthetic workforce (skewed skill popularity), times the engine 
 independently of the engine: scans every valid pair to check the certificate (reduced costs <= 0,
 dual bound), runs greedy best-score-first and an exact solver on each mentee's top-50 list, and
 at N <= 10,000 an exact sparse assignment (scipy LAPJVsp, unrelated to the engine's
-OR-Tools flow) on all valid pairs. Ends with one JSON line.
+augmenting-path kernel) on all valid pairs. Ends with one JSON line.
 """
 
 from __future__ import annotations

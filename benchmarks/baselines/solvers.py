@@ -41,7 +41,7 @@ def greedy(pairs: CandidateLists, mentee_count: int, costs: list[FloatArray]) ->
 def exact_assignment(pairs: CandidateLists, mentee_count: int, costs: list[FloatArray]) -> tuple[float, int]:
     """Exact optimum over the given pairs with scipy's sparse Jonker–Volgenant assignment (LAPJVsp).
 
-    Unrelated to the engine's solver (OR-Tools min-cost flow plus its own dual recovery): each
+    Unrelated to the engine's solver (its C augmenting-path kernel plus its own dual recovery): each
     mentor slot becomes a column, each mentee gets a private "unmatched" column, and the minimum
     full assignment of cost (big - value + slot cost) is the maximum objective.
     """

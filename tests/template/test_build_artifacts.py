@@ -13,6 +13,7 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,8 @@ artifacts, runtime, *modules = sys.argv[1:]
 sys.path[:0] = [artifacts, runtime]  # what the Lambda runtime's path holds: the task root, then its own
 for name in modules:
     importlib.import_module(name)
-print(json.dumps({
+report = {"solved": solve_tiny_cohort()} if "solve_tiny_cohort" in globals() else {}
+print(json.dumps(report | {
     "heavy": sorted({m.split(".")[0] for m in sys.modules} & {"numpy", "scipy", "ortools", "pandas"}),
     "outside": sorted({
         m.split(".")[0] for m, mod in list(sys.modules.items())
@@ -50,6 +52,7 @@ def _build(function: str, artifacts: Path) -> None:
             f"ARTIFACTS_DIR={artifacts}",
             f"LAMBDA_PLATFORMS=manylinux2014_{machine} manylinux_2_28_{machine}",
             f"LAMBDA_PYTHON={python}",
+            "LAMBDA_CC=cc",  # the flow kernel for this machine, so the artifact can run here
         ],
         cwd=REPO_ROOT,
         check=True,
@@ -68,9 +71,10 @@ def _runtime_dir(tmp_path: Path) -> Path:
     return runtime
 
 
-def _import_from_artifact(artifacts: Path, runtime: Path, *modules: str) -> dict[str, list[str]]:
+def _import_from_artifact(artifacts: Path, runtime: Path, *modules: str, prelude: str = "") -> dict[str, Any]:
+    """Import `modules` as the Lambda runtime would; `prelude` may define solve_tiny_cohort() to run too."""
     result = subprocess.run(  # noqa: S603 - this interpreter, isolated from the venv
-        [sys.executable, "-I", "-S", "-c", IMPORT_CHECK, str(artifacts), str(runtime), *modules],
+        [sys.executable, "-I", "-S", "-c", prelude + IMPORT_CHECK, str(artifacts), str(runtime), *modules],
         cwd=artifacts,
         env={"AWS_DEFAULT_REGION": "us-east-1"},
         capture_output=True,
@@ -79,7 +83,7 @@ def _import_from_artifact(artifacts: Path, runtime: Path, *modules: str) -> dict
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    loaded: dict[str, list[str]] = json.loads(result.stdout)
+    loaded: dict[str, Any] = json.loads(result.stdout)
     return loaded
 
 
@@ -123,18 +127,34 @@ def test_sync_worker_artifact_is_self_contained(tmp_path: Path) -> None:
 
 
 def test_matching_artifact_solves_from_the_artifact_alone_without_scipy_or_pandas(tmp_path: Path) -> None:
-    # Given the matching function built by its Makefile target (OR-Tools installed without its deps)
+    # Given the matching function built by its Makefile target (its C flow kernel compiled in)
     artifacts = tmp_path / "MatchingFunction"
     _build("MatchingFunction", artifacts)
-    # When the handler, the engine and the min-cost-flow extension are imported from it
+    kernels = sorted(path.name for path in (artifacts / "mentorship").rglob("*.so"))
+    # When the handler and the engine are imported from it and the kernel solves a tiny cohort
     loaded = _import_from_artifact(
         artifacts,
         _runtime_dir(tmp_path),
         "functions.matching.handler",
         "mentorship.matching",
         "mentorship.matching.solver",
-        "ortools.graph.python.min_cost_flow",
+        prelude=SOLVE_TINY_COHORT,
     )
-    # Then everything came from the artifact, with the numeric stack the engine needs and no more
-    assert loaded == {"heavy": ["numpy", "ortools"], "outside": []}
+    # Then everything came from the artifact, with numpy and the project's own kernel and no more,
+    # and the kernel found the optimum: mentor 0's one slot goes to mentee 1, mentee 0 takes mentor 1
+    assert kernels == ["_augmenting_paths.so"]
+    assert loaded == {"heavy": ["numpy"], "outside": [], "solved": [[1, 2], 1.5]}
     assert not (artifacts / "pandas").exists()
+    assert not (artifacts / "ortools").exists()
+
+
+SOLVE_TINY_COHORT = """
+def solve_tiny_cohort():
+    import numpy as np
+    from mentorship.matching.solver import solve
+    # mentee 0 likes mentor 0 (0.8) and mentor 1 (0.6); mentee 1 likes mentor 0 (0.9); one slot each
+    solution = solve(2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([0.8, 0.6, 0.9]),
+                     np.array([1, 1]), np.zeros((2, 1)))
+    chosen = np.flatnonzero(solution.chosen).tolist()
+    return [chosen, round(solution.objective, 9)]
+"""
