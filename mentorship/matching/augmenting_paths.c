@@ -55,6 +55,7 @@ static Entry pop(Entry *heap, i64 *size) {
 }
 
 typedef struct {
+    i64 sink;
     i64 *dist, *pred, *pred_value, *touched, *path, *mate_value, *members;
     char *settled;
     Entry *heap;
@@ -65,9 +66,10 @@ static void release(Work *work) {
     free(work->path), free(work->mate_value), free(work->members), free(work->settled), free(work->heap);
 }
 
-/* Relax `node` to `key` from `from` (over an arc worth `value`, for mentor nodes). */
+/* Relax `node` to `key` from `from` (over an arc worth `value`, for mentor nodes). A node no closer
+ * than the sink's best distance so far could only be settled after the search ends: not queued. */
 static void relax(Work *work, i64 *heap_size, i64 *touched_count, i64 node, i64 key, i64 from, i64 value) {
-    if (key >= work->dist[node]) return;
+    if (key >= work->dist[node] || key >= work->dist[work->sink]) return;
     if (work->dist[node] == INT64_MAX) work->touched[(*touched_count)++] = node;
     work->dist[node] = key;
     work->pred[node] = from;
@@ -86,6 +88,7 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
     const i64 n = mentee_count, sink = mentee_count + mentor_count, nodes = sink + 1;
     const i64 arcs = row_start[n];
     Work work = {
+        .sink = sink,
         .dist = malloc(sizeof(i64) * nodes),
         .pred = malloc(sizeof(i64) * nodes),
         .pred_value = malloc(sizeof(i64) * nodes),

@@ -122,6 +122,8 @@ def scan(
     position = np.full(mentor_count, -1, dtype=np.int64)
     found: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
     found_by_mentor: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
+    # mentor_floor[j] <= the mentor_keep-th best value found for mentor j so far (-inf until then).
+    mentor_floor = np.full(mentor_count, -np.inf)
     for place in range(len(skills.order)):
         wanting, coaching = skills.wanted_by[place], skills.coached_by[place]
         coached_level = skills.coached_level[place]
@@ -170,10 +172,15 @@ def scan(
                 best_rows, best_cols, best_values = _best(padded, chunk, cols, keep + 1)
                 found.append((best_rows, best_cols, best_values, np.full(best_rows.size, place)))
                 if mentor_keep:
-                    best_rows, best_cols, best_values = _best(values.T, cols, chunk, mentor_keep)
+                    # Only mentors whose best here beats the worst of their best found so far.
+                    hot = np.flatnonzero(values.max(axis=0) > mentor_floor[cols])
+                    best_rows, best_cols, best_values = _best(
+                        values[:, hot].T, cols[hot], chunk, mentor_keep
+                    )
                     found_by_mentor.append(
                         (best_cols, best_rows, best_values, np.zeros(best_rows.size, np.int64))
                     )
+                    _raise_floor(mentor_floor, best_rows, best_values, mentor_keep)
                     if sum(part[0].size for part in found_by_mentor) > BLOCK_ELEMENTS:
                         found_by_mentor = [_best_per_mentor(found_by_mentor, mentor_keep)]
         position[coaching] = -1
@@ -190,6 +197,15 @@ def scan(
         valid_count=valid_count,
         mentor_side=(by_mentor.mentor, by_mentor.mentee),
     )
+
+
+def _raise_floor(floor: FloatArray, mentors: IntArray, values: FloatArray, keep: int) -> None:
+    """A mentor with `keep` entries from one chunk has its keep-th best at least their minimum."""
+    counts = np.bincount(mentors, minlength=floor.size)
+    lowest = np.full(floor.size, np.inf)
+    np.minimum.at(lowest, mentors, values)
+    full = counts >= keep
+    floor[full] = np.maximum(floor[full], lowest[full])
 
 
 def _best_per_mentor(
