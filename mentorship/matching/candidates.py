@@ -174,9 +174,7 @@ def scan(
                 if mentor_keep:
                     # Only mentors whose best here beats the worst of their best found so far.
                     hot = np.flatnonzero(values.max(axis=0) > mentor_floor[cols])
-                    best_rows, best_cols, best_values = _best(
-                        values[:, hot].T, cols[hot], chunk, mentor_keep
-                    )
+                    best_rows, best_cols, best_values = _best(values[:, hot].T, cols[hot], chunk, mentor_keep)
                     found_by_mentor.append(
                         (best_cols, best_rows, best_values, np.zeros(best_rows.size, np.int64))
                     )
