@@ -8,15 +8,28 @@
  * mentor j takes at most residual[j] mentees, its k-th costing slot_cost[j][k] (non-decreasing in k);
  * maximise total value minus slot costs, leaving a mentee unmatched when nothing gains.
  *
- * Invariant (the duals): u[i] >= 0 per mentee, price[j] >= 0 per mentor, with
- *   u[i] + price[j] >= value(i, j)      on every arc, with equality on chosen arcs;
- *   u[i] = 0                            for unmatched mentees already routed;
- *   slot_cost[j][load-1] <= price[j] <= slot_cost[j][load]   (the slots used are the cheapest).
- * Each free mentee then finds the cheapest way to be placed (a new slot, displacing a chain of
- * mentees, or staying out) as a shortest path over non-negative reduced costs; moving the
- * potentials of the nodes it settled by their distance keeps the invariant. Every path is an
- * optimal augmentation, so the last one leaves an optimal matching and its duals.
- * Integer units and deterministic tie-breaks (by node number) make the result reproducible.
+ * As a flow: every mentee sends one unit to the sink T, through a mentor and one of its slots, or
+ * through its own bypass (unmatched). Potentials: u[i] per mentee, price[j] per mentor and t for
+ * T, with the reduced cost of each residual arc non-negative:
+ *   mentee i -> mentor j (not its mate)   u[i] + price[j] - value          >= 0
+ *   mentor j -> its mentee i              value - price[j] - u[i]          >= 0 (so = 0)
+ *   mentee i -> T (bypass, if matched)    u[i] + t                         >= 0
+ *   T -> mentee i (if unmatched)          -u[i] - t                        >= 0
+ *   mentor j -> T (its next slot)         slot_cost[j][load] - price[j] + t >= 0
+ *   T -> mentor j (its last slot)         price[j] - slot_cost[j][load-1] - t >= 0
+ * A mentee not yet routed (an excess) finds the cheapest way to a node still owed a unit (a
+ * deficit): the sink while mentees are unrouted, or a mentor holding a slot for a mentee that left.
+ * Moving the potentials of the nodes settled short of the end by their shortfall keeps every
+ * reduced cost non-negative, so each path is an optimal augmentation and the last leaves an
+ * optimal matching. The Python side recovers the certificate's duals itself; these potentials
+ * serve the search and a warm start.
+ *
+ * Warm start: given the previous call's matching and potentials (the same mentees and mentors),
+ * only arcs new since then can have a negative reduced cost. Their mentees are unrouted, leaving a
+ * deficit behind (their mentor's slot, or the sink for an unmatched one), and routed again; the
+ * rest of the matching stays. When few mentees have new improving arcs this costs a few searches
+ * instead of a full solve.
+ * Integer units and tie-breaks by node number make the result reproducible.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,132 +68,204 @@ static Entry pop(Entry *heap, i64 *size) {
 }
 
 typedef struct {
-    i64 sink;
-    i64 *dist, *pred, *pred_value, *touched, *path, *mate_value, *members;
-    char *settled;
+    i64 n, sink, width;
+    i64 *dist, *pred, *pred_value, *touched, *path, *mate_value, *members, *member_count;
+    char *settled, *routed;
     Entry *heap;
-} Work;
+    i64 heap_size, touched_count, target_key;
+} Search;
 
-static void release(Work *work) {
-    free(work->dist), free(work->pred), free(work->pred_value), free(work->touched);
-    free(work->path), free(work->mate_value), free(work->members), free(work->settled), free(work->heap);
+static void release(Search *s) {
+    free(s->dist), free(s->pred), free(s->pred_value), free(s->touched), free(s->path), free(s->mate_value);
+    free(s->members), free(s->member_count), free(s->settled), free(s->routed), free(s->heap);
 }
 
 /* Relax `node` to `key` from `from` (over an arc worth `value`, for mentor nodes). A node no closer
- * than the sink's best distance so far could only be settled after the search ends: not queued. */
-static void relax(Work *work, i64 *heap_size, i64 *touched_count, i64 node, i64 key, i64 from, i64 value) {
-    if (key >= work->dist[node] || key >= work->dist[work->sink]) return;
-    if (work->dist[node] == INT64_MAX) work->touched[(*touched_count)++] = node;
-    work->dist[node] = key;
-    work->pred[node] = from;
-    work->pred_value[node] = value;
-    push(work->heap, heap_size, (Entry){key, node});
+ * than the best end found so far could only be settled after the search ends: not queued. */
+static void relax(Search *s, i64 node, i64 key, i64 from, i64 value, int is_target) {
+    if (key >= s->dist[node] || key >= s->target_key) return;
+    if (s->dist[node] == INT64_MAX) s->touched[s->touched_count++] = node;
+    s->dist[node] = key;
+    s->pred[node] = from;
+    s->pred_value[node] = value;
+    if (is_target) s->target_key = key;
+    push(s->heap, &s->heap_size, (Entry){key, node});
+}
+
+static void remove_member(Search *s, i64 j, i64 mentee) {
+    i64 *row = s->members + j * s->width, k = 0;
+    while (row[k] != mentee) k++;
+    row[k] = row[--s->member_count[j]];
 }
 
 /*
  * Arcs in CSR by mentee: arcs of mentee i are arc_mentor/arc_value[row_start[i] .. row_start[i+1]).
  * slot_cost is row-major [mentor_count x width] with width >= max(residual).
- * Out: mate[i] (mentor or -1), u[i], price[j], load[j]. Returns 0, or -1 when memory ran out.
+ * State mate[i] (mentor or -1), u[i], price[j], sink_price[0]: read when `warm` is positive, then
+ * written; load[j] is written. A warm start re-routes at most `warm` mentees. Returns the number of
+ * searches, -1 when memory ran out, or -2 when a warm state does not fit the arcs or needs more
+ * re-routing than that (the caller then starts cold).
  */
 int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_start, const i64 *arc_mentor,
-                         const i64 *arc_value, const i64 *residual, const i64 *slot_cost, i64 width, i64 *mate,
-                         i64 *u, i64 *price, i64 *load) {
-    const i64 n = mentee_count, sink = mentee_count + mentor_count, nodes = sink + 1;
+                         const i64 *arc_value, const i64 *residual, const i64 *slot_cost, i64 width, i64 warm,
+                         i64 *mate, i64 *u, i64 *price, i64 *sink_price, i64 *load) {
+    const i64 n = mentee_count, w = mentor_count, sink = n + w, nodes = sink + 1;
     const i64 arcs = row_start[n];
-    Work work = {
+    Search s = {
+        .n = n,
         .sink = sink,
+        .width = width,
         .dist = malloc(sizeof(i64) * nodes),
         .pred = malloc(sizeof(i64) * nodes),
         .pred_value = malloc(sizeof(i64) * nodes),
         .touched = malloc(sizeof(i64) * nodes),
         .path = malloc(sizeof(i64) * nodes),
-        .mate_value = malloc(sizeof(i64) * (n + 1)),
-        .members = malloc(sizeof(i64) * (mentor_count * width + 1)),
+        .mate_value = calloc((size_t)n + 1, sizeof(i64)),
+        .members = malloc(sizeof(i64) * (w * width + 1)),
+        .member_count = calloc((size_t)w + 1, sizeof(i64)),
         .settled = calloc((size_t)nodes, 1),
-        .heap = malloc(sizeof(Entry) * (arcs + 2 * nodes + 1)),  // one entry per relaxation, at most
+        .routed = calloc((size_t)n + 1, 1),
+        .heap = malloc(sizeof(Entry) * (arcs + 3 * nodes + 1)),  // one entry per relaxation, at most
     };
-    if (!work.dist || !work.pred || !work.pred_value || !work.touched || !work.path || !work.mate_value ||
-        !work.members || !work.settled || !work.heap) {
-        release(&work);
+    i64 *excess = malloc(sizeof(i64) * (n + 1));
+    if (!s.dist || !s.pred || !s.pred_value || !s.touched || !s.path || !s.mate_value || !s.members ||
+        !s.member_count || !s.settled || !s.routed || !s.heap || !excess) {
+        release(&s), free(excess);
         return -1;
     }
-    for (i64 v = 0; v < nodes; v++) work.dist[v] = INT64_MAX;
-    for (i64 i = 0; i < n; i++) mate[i] = -1, u[i] = 0, work.mate_value[i] = 0;
-    for (i64 j = 0; j < mentor_count; j++) price[j] = 0, load[j] = 0;
+    i64 t = 0, sink_deficit = 0, excess_count = 0, searches = 0;
+    for (i64 j = 0; j < w; j++) load[j] = 0;
+    if (warm) {
+        t = sink_price[0];
+        for (i64 i = 0; i < n; i++) {
+            s.routed[i] = 1;
+            if (mate[i] < 0) continue;
+            i64 j = mate[i], a = row_start[i];
+            while (a < row_start[i + 1] && arc_mentor[a] != j) a++;
+            if (a == row_start[i + 1] || load[j] >= residual[j]) {
+                release(&s), free(excess);
+                return -2;
+            }
+            s.mate_value[i] = arc_value[a];
+            s.members[j * width + s.member_count[j]++] = i;
+            load[j]++;
+        }
+        for (i64 i = 0; i < n; i++) {
+            i64 a = row_start[i];
+            while (a < row_start[i + 1] && u[i] + price[arc_mentor[a]] >= arc_value[a]) a++;
+            if (a == row_start[i + 1]) continue;  // no new arc improves on its place
+            if (mate[i] >= 0)
+                remove_member(&s, mate[i], i);  // its slot stays held: a deficit at the mentor
+            else
+                sink_deficit++;  // its bypass unit is withdrawn: a deficit at the sink
+            mate[i] = -1, s.mate_value[i] = 0, s.routed[i] = 0;
+            excess[excess_count++] = i;
+        }
+        if (excess_count > warm) {  // too many to re-route one by one: a cold start is cheaper
+            release(&s), free(excess);
+            return -2;
+        }
+    } else {
+        for (i64 i = 0; i < n; i++) mate[i] = -1, u[i] = 0, excess[excess_count++] = i;
+        for (i64 j = 0; j < w; j++) price[j] = 0;
+        sink_deficit = n;
+    }
+    for (i64 v = 0; v < nodes; v++) s.dist[v] = INT64_MAX;
 
-    for (i64 root = 0; root < n; root++) {
-        // A free mentee's dual starts at its best gain, so its own arcs have reduced cost >= 0.
-        i64 best = 0;
+    for (i64 e = 0; e < excess_count; e++) {
+        const i64 root = excess[e];
+        // An unrouted mentee's potential starts at its best gain (or its bypass), so its arcs are >= 0.
+        i64 best = -t;
         for (i64 a = row_start[root]; a < row_start[root + 1]; a++)
             if (arc_value[a] - price[arc_mentor[a]] > best) best = arc_value[a] - price[arc_mentor[a]];
         u[root] = best;
-        if (best == 0) continue;  // nothing gains: routed straight to "unmatched"
-
-        i64 heap_size = 0, touched_count = 0, reached = 0;
-        relax(&work, &heap_size, &touched_count, root, 0, -1, 0);
-        while (heap_size > 0) {
-            Entry top = pop(work.heap, &heap_size);
-            i64 v = top.node, d = top.key;
-            if (work.settled[v] || d != work.dist[v]) continue;
-            work.settled[v] = 1;
-            if (v == sink) {
-                reached = d;
+        s.routed[root] = 1;
+        if (best == -t && sink_deficit > 0) {  // nothing gains: straight to its bypass
+            sink_deficit--;
+            continue;
+        }
+        searches++;
+        s.heap_size = 0, s.touched_count = 0, s.target_key = INT64_MAX;
+        relax(&s, root, 0, -1, 0, 0);
+        i64 reached = 0, end = -1;
+        while (s.heap_size > 0) {
+            Entry top = pop(s.heap, &s.heap_size);
+            const i64 v = top.node, d = top.key;
+            if (s.settled[v] || d != s.dist[v]) continue;
+            s.settled[v] = 1;
+            if ((v == sink && sink_deficit > 0) || (v >= n && v < sink && s.member_count[v - n] < load[v - n])) {
+                reached = d, end = v;
                 break;
             }
-            if (v < n) {  // mentee: stay out (bypass), or go to any mentor but its own
-                relax(&work, &heap_size, &touched_count, sink, d + u[v], v, 0);
+            if (v < n) {  // mentee: out through its bypass (if it is matched, or new), or to any other mentor
+                if (mate[v] >= 0 || v == root) relax(&s, sink, d + u[v] + t, v, 0, sink_deficit > 0);
                 for (i64 a = row_start[v]; a < row_start[v + 1]; a++) {
-                    i64 j = arc_mentor[a];
+                    const i64 j = arc_mentor[a];
                     if (j != mate[v])
-                        relax(&work, &heap_size, &touched_count, n + j, d + u[v] + price[j] - arc_value[a], v,
-                              arc_value[a]);
+                        relax(&s, n + j, d + u[v] + price[j] - arc_value[a], v, arc_value[a],
+                              s.member_count[j] < load[j]);
                 }
-            } else {  // mentor: open its next slot, or hand one of its mentees on
-                i64 j = v - n;
+            } else if (v < sink) {  // mentor: open its next slot, or hand one of its mentees on
+                const i64 j = v - n;
                 if (load[j] < residual[j])
-                    relax(&work, &heap_size, &touched_count, sink, d + slot_cost[j * width + load[j]] - price[j], v,
-                          0);
-                for (i64 k = 0; k < load[j]; k++) {
-                    i64 other = work.members[j * width + k];
-                    relax(&work, &heap_size, &touched_count, other,
-                          d + work.mate_value[other] - price[j] - u[other], v, 0);
+                    relax(&s, sink, d + slot_cost[j * width + load[j]] - price[j] + t, v, 0, sink_deficit > 0);
+                for (i64 k = 0; k < s.member_count[j]; k++) {
+                    const i64 other = s.members[j * width + k];
+                    relax(&s, other, d + s.mate_value[other] - price[j] - u[other], v, 0, 0);
                 }
+            } else {  // the sink, owed nothing: a mentor may give up its last slot, or an unmatched mentee come in
+                for (i64 j = 0; j < w; j++)
+                    if (load[j] > 0)
+                        relax(&s, n + j, d + price[j] - slot_cost[j * width + load[j] - 1] - t, v, 0,
+                              s.member_count[j] < load[j]);
+                for (i64 i = 0; i < n; i++)
+                    if (s.routed[i] && mate[i] < 0 && i != root) relax(&s, i, d - u[i] - t, v, 0, 0);
             }
         }
-        // Potentials: every node settled short of the sink moves by its shortfall.
-        for (i64 t = 0; t < touched_count; t++) {
-            i64 v = work.touched[t];
-            if (work.settled[v] && v != sink && work.dist[v] < reached) {
-                if (v < n)
-                    u[v] -= reached - work.dist[v];
-                else
-                    price[v - n] += reached - work.dist[v];
-            }
+        if (end < 0) {  // unreachable while the potentials hold: every deficit is reachable
+            release(&s), free(excess);
+            return -3;
         }
-        // Augment along root -> mentor -> mentee -> ... -> sink: each mentee takes the next mentor,
-        // which hands over the mentee after it (or opens a slot); a path ending at a mentee's
-        // bypass leaves that mentee unmatched.
+        // Potentials: every node settled short of the end moves by its shortfall.
+        for (i64 k = 0; k < s.touched_count; k++) {
+            const i64 v = s.touched[k];
+            if (!s.settled[v] || v == end || s.dist[v] >= reached) continue;
+            if (v < n)
+                u[v] -= reached - s.dist[v];
+            else if (v < sink)
+                price[v - n] += reached - s.dist[v];
+            else
+                t += reached - s.dist[v];
+        }
+        // Augment along root = path[len-1] ... path[0] = end.
         i64 length = 0;
-        for (i64 v = work.pred[sink]; v != -1; v = work.pred[v]) work.path[length++] = v;
-        for (i64 t = length - 1; t >= 1; t -= 2) {
-            i64 i = work.path[t], j = work.path[t - 1] - n;
-            i64 handed_on = t >= 2 ? work.path[t - 2] : -1;
-            if (handed_on >= 0) {
-                i64 k = 0;
-                while (work.members[j * width + k] != handed_on) k++;
-                work.members[j * width + k] = i;
-            } else {
-                work.members[j * width + load[j]++] = i;
+        for (i64 v = end; v != -1; v = s.pred[v]) s.path[length++] = v;
+        for (i64 k = length - 2; k >= 0; k--) {
+            const i64 from = s.path[k + 1], v = s.path[k], next = k > 0 ? s.path[k - 1] : -1;
+            if (v >= n && v < sink) {  // a mentor: who arrives (mentee or closed slot), who leaves
+                const i64 j = v - n;
+                if (next >= 0 && next < n) {
+                    remove_member(&s, j, next);
+                    mate[next] = -1, s.mate_value[next] = 0;
+                }
+                if (from < n) {
+                    s.members[j * width + s.member_count[j]++] = from;
+                    mate[from] = j, s.mate_value[from] = s.pred_value[v];
+                } else {
+                    load[j]--;  // came from the sink: its last slot closes
+                }
+                if (next == sink) load[j]++;  // goes on to the sink: its next slot opens
+            } else if (v == sink) {
+                if (k == 0) sink_deficit--;
+                if (from < n) mate[from] = -1, s.mate_value[from] = 0;  // arrived by a bypass
             }
-            mate[i] = j;
-            work.mate_value[i] = work.pred_value[n + j];
         }
-        if (work.path[0] < n) mate[work.path[0]] = -1, work.mate_value[work.path[0]] = 0;
-        for (i64 t = 0; t < touched_count; t++) {
-            work.dist[work.touched[t]] = INT64_MAX;
-            work.settled[work.touched[t]] = 0;
+        for (i64 k = 0; k < s.touched_count; k++) {
+            s.dist[s.touched[k]] = INT64_MAX;
+            s.settled[s.touched[k]] = 0;
         }
     }
-    release(&work);
-    return 0;
+    sink_price[0] = t;
+    release(&s), free(excess);
+    return searches;
 }

@@ -33,7 +33,7 @@ from mentorship.matching.scoring import (
     embed,
     pair_values,
 )
-from mentorship.matching.solver import Solution, dual_bound, solve
+from mentorship.matching.solver import FlowState, Solution, dual_bound, solve
 from mentorship.matching.stopwatch import Stopwatch
 from mentorship.models import Employee, Pairing, PairingStatus, Program, UnmatchedMentee
 
@@ -240,6 +240,7 @@ def _price_out(
     doubts = np.zeros(mentee_count, dtype=np.int64)
     rounds = 0
     resolve = True
+    warm: FlowState | None = None  # each round's solve starts from the last round's matching
     while True:
         if resolve:
             rounds += 1
@@ -253,7 +254,9 @@ def _price_out(
                     value,
                     cohort.residual,
                     embedding.slot_costs,
+                    start=warm,
                 )
+                warm = solution.flow
             # Only mentors whose price fell can raise a bound: rescan every mentee against them alone.
             fell = solution.price < price
             if mentors is not None:

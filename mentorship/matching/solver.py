@@ -8,8 +8,9 @@ It is a min-cost flow: source -> mentee -> mentor -> one arc per slot -> sink, p
 mentees left unmatched. The optimal flow comes from a small C kernel (augmenting_paths.c:
 successive shortest paths on integer costs, values in units of 2^-30, far finer than any score
 difference that matters), loaded with ctypes. On this problem's candidate sets it is 3-20x faster
-than OR-Tools' cost-scaling solver, which the engine used before, and it spares the matching function
-OR-Tools' 80 MB. The duals are then recovered by this module from complementary slackness, as
+than OR-Tools' cost-scaling solver, which the engine used before, spares the matching function
+OR-Tools' 80 MB, and can start from the previous pricing round's matching, re-routing only the
+mentees whose new candidates improve on their place. The duals are then recovered by this module from complementary slackness, as
 shortest paths over difference constraints on those same integers, so the certificate is exact and
 does not trust the flow kernel.
 """
@@ -39,6 +40,17 @@ _IMPROVEMENT = 0.5
 
 
 @dataclass(frozen=True)
+class FlowState:
+    """The kernel's matching and potentials after a solve: a warm start for the next solve of the
+    same mentees and mentors on a changed candidate set (pairs kept, pairs added)."""
+
+    mate: IntArray
+    u: IntArray
+    price: IntArray
+    sink_price: IntArray
+
+
+@dataclass(frozen=True)
 class Solution:
     """Chosen pairs (mask over the input pairs) with mentee duals `u`, mentor duals `price`."""
 
@@ -48,6 +60,7 @@ class Solution:
     load: IntArray
     objective: float
     dual_bound: float
+    flow: FlowState
 
 
 def solve(
@@ -58,8 +71,12 @@ def solve(
     value: FloatArray,
     residual: IntArray,
     slot_costs: FloatArray,
+    start: FlowState | None = None,
 ) -> Solution:
     """Optimal pairs among the candidates, with certifying duals.
+
+    `start`, a previous solution's `flow` for the same mentees and mentors, lets the kernel re-route
+    only the mentees whose new candidates improve on their place.
 
     `slot_costs[j, k]` is the cost of mentor j's (k+1)-th residual slot, for k < residual[j].
     Duals satisfy: value[i, j] - u[i] - price[j] <= 0 for every candidate pair, u >= 0,
@@ -68,8 +85,8 @@ def solve(
     """
     value_units = np.rint(value * SCALE)
     cost_units = np.rint(slot_costs * SCALE)
-    chosen = _optimal_flow(
-        mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual, cost_units
+    chosen, flow = _optimal_flow(
+        mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual, cost_units, start
     )
     load = np.bincount(pair_mentor[chosen], minlength=mentor_count).astype(np.int64)
     price_units = mentor_prices(
@@ -94,6 +111,7 @@ def solve(
         load=load,
         objective=objective,
         dual_bound=dual_bound(u, price, residual, slot_costs),
+        flow=flow,
     )
 
 
@@ -105,8 +123,9 @@ def _optimal_flow(
     value_units: FloatArray,
     residual: IntArray,
     cost_units: FloatArray,
-) -> BoolArray:
-    """Which candidate pairs an optimal b-matching chooses (the kernel's own duals are not kept)."""
+    start: FlowState | None,
+) -> tuple[BoolArray, FlowState]:
+    """Which candidate pairs an optimal b-matching chooses, and the kernel's state for a warm start."""
     usable = np.flatnonzero((residual[pair_mentor] > 0) & (value_units > 0))
     # The kernel reads arcs grouped by mentee; ties between equal arcs go to the lower mentor.
     usable = usable[np.lexsort((pair_mentor[usable], pair_mentee[usable]))]
@@ -115,24 +134,57 @@ def _optimal_flow(
     width = max(int(cost_units.shape[1]) if cost_units.ndim == 2 else 0, 1)
     slot_cost = np.zeros((mentor_count, width), dtype=np.int64)
     slot_cost[:, : cost_units.shape[1]] = cost_units
-    mate = np.empty(mentee_count, dtype=np.int64)
-    status = _kernel().solve_b_matching(
-        mentee_count,
-        mentor_count,
-        row_start,
-        np.ascontiguousarray(pair_mentor[usable], dtype=np.int64),
-        np.ascontiguousarray(value_units[usable], dtype=np.int64),
-        np.ascontiguousarray(residual, dtype=np.int64),
-        slot_cost,
-        width,
-        mate,
-        np.empty(mentee_count, dtype=np.int64),
-        np.empty(mentor_count, dtype=np.int64),
-        np.empty(mentor_count, dtype=np.int64),
-    )
-    if status != 0:
-        raise MemoryError("the b-matching kernel could not allocate its working memory")
-    return np.asarray(mate[pair_mentee] == pair_mentor) & (residual[pair_mentor] > 0) & (value_units > 0)
+    arc_mentor = np.ascontiguousarray(pair_mentor[usable], dtype=np.int64)
+    arc_value = np.ascontiguousarray(value_units[usable], dtype=np.int64)
+    residual = np.ascontiguousarray(residual, dtype=np.int64)
+    for warm in (start is not None, False):
+        flow = (
+            FlowState(start.mate.copy(), start.u.copy(), start.price.copy(), start.sink_price.copy())
+            if warm and start is not None
+            else FlowState(
+                np.full(mentee_count, -1, dtype=np.int64),
+                np.zeros(mentee_count, dtype=np.int64),
+                np.zeros(mentor_count, dtype=np.int64),
+                np.zeros(1, dtype=np.int64),
+            )
+        )
+        status = _kernel().solve_b_matching(
+            mentee_count,
+            mentor_count,
+            row_start,
+            arc_mentor,
+            arc_value,
+            residual,
+            slot_cost,
+            width,
+            _warm_limit(mentee_count, mentor_count, usable.size) if warm else 0,
+            flow.mate,
+            flow.u,
+            flow.price,
+            flow.sink_price,
+            np.empty(mentor_count, dtype=np.int64),
+        )
+        if status == _WARM_STATE_DOES_NOT_FIT and warm:
+            continue
+        if status < 0:
+            raise (MemoryError if status == _OUT_OF_MEMORY else ArithmeticError)(
+                f"the b-matching kernel failed (status {status})"
+            )
+        break
+    chosen = (flow.mate[pair_mentee] == pair_mentor) & (residual[pair_mentor] > 0) & (value_units > 0)
+    return np.asarray(chosen), flow
+
+
+_OUT_OF_MEMORY = -1
+_WARM_STATE_DOES_NOT_FIT = -2
+WARM_WORK_PER_ARC = 20
+"""A warm start may cost up to this many steps per candidate arc before a cold start is preferred."""
+
+
+def _warm_limit(mentee_count: int, mentor_count: int, arcs: int) -> int:
+    """How many mentees a warm start may re-route. Each may need one pass over every node (when its
+    path runs through the sink); a cold start costs about a search per mentee over the arcs."""
+    return max(1, WARM_WORK_PER_ARC * arcs // max(mentee_count + mentor_count, 1))
 
 
 KERNEL_MODULE = "mentorship.matching._augmenting_paths"
@@ -158,6 +210,8 @@ def _kernel() -> ctypes.CDLL:
         array,
         array,
         ctypes.c_int64,
+        ctypes.c_int64,
+        array,
         array,
         array,
         array,

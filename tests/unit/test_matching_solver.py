@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog  # type: ignore[import-untyped]
 from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
 
-from mentorship.matching.solver import ROUNDING_SLACK, solve
+from mentorship.matching.solver import ROUNDING_SLACK, FlowState, Solution, solve
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -50,6 +50,8 @@ def instances(draw: st.DrawFn) -> Instance:
 def linear_programme_optimum(instance: Instance) -> float:
     """max value.x - cost.s  s.t.  sum_j x_ij <= 1;  sum_i x_ij = sum_k s_jk;  s_jk <= 1 for k < residual."""
     pairs = instance.pair_mentee.size
+    if pairs == 0:
+        return 0.0
     slot_mentor = np.repeat(np.arange(instance.mentors), instance.residual)
     slot_index = np.concatenate([np.arange(count) for count in instance.residual]).astype(np.int64)
     slots = slot_mentor.size
@@ -107,3 +109,46 @@ def test_solution_is_feasible_optimal_and_certified_by_its_duals(instance: Insta
     # (to within the rounding of values and slot costs to whole units, half a unit each)
     units = instance.mentees + int(instance.residual.sum())
     assert 0 <= solution.dual_bound - solution.objective <= (units + 1) * 2 * ROUNDING_SLACK
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(), st.data())
+def test_a_warm_start_from_a_smaller_candidate_set_reaches_the_same_optimum(
+    instance: Instance, data: st.DataObject
+) -> None:
+    # Given a solution on part of the candidates
+    pairs = instance.pair_mentee.size
+    first = np.asarray(data.draw(st.lists(st.booleans(), min_size=pairs, max_size=pairs)))
+
+    def solve_on(mask: npt.NDArray[np.bool_], start: FlowState | None = None) -> Solution:
+        return solve(
+            instance.mentees,
+            instance.mentors,
+            instance.pair_mentee[mask],
+            instance.pair_mentor[mask],
+            instance.value[mask],
+            instance.residual,
+            instance.slot_costs,
+            start=start,
+        )
+
+    earlier = solve_on(first)
+    # When the candidates change as pricing rounds change them (chosen pairs stay, others come and
+    # go) and the solver starts from the earlier solution's state
+    second = np.asarray(data.draw(st.lists(st.booleans(), min_size=pairs, max_size=pairs)))
+    second[np.flatnonzero(first)[earlier.chosen]] = True
+    warm = solve_on(second, start=earlier.flow)
+    # Then it reaches the optimum of the new candidates, as a cold start does
+    narrowed = Instance(
+        instance.mentees,
+        instance.mentors,
+        instance.pair_mentee[second],
+        instance.pair_mentor[second],
+        instance.value[second],
+        instance.residual,
+        instance.slot_costs,
+    )
+    assert abs(warm.objective - linear_programme_optimum(narrowed)) < 1e-7
+    assert abs(warm.objective - solve_on(second).objective) < 1e-9
+    reduced = narrowed.value - warm.u[narrowed.pair_mentee] - warm.price[narrowed.pair_mentor]
+    assert reduced.max(initial=0.0) <= 1e-12
