@@ -10,9 +10,9 @@ successive shortest paths on integer costs, values in units of 2^-30, far finer 
 difference that matters), loaded with ctypes. On this problem's candidate sets it is 3-20x faster
 than OR-Tools' cost-scaling solver, which the engine used before, spares the matching function
 OR-Tools' 80 MB, and can start from the previous pricing round's matching, re-routing only the
-mentees whose new candidates improve on their place. The duals are then recovered by this module from complementary slackness, as
-shortest paths over difference constraints on those same integers, so the certificate is exact and
-does not trust the flow kernel.
+mentees whose new candidates improve on their place. The duals are then recovered by this module
+from complementary slackness, as shortest paths over difference constraints on those same
+integers, so the certificate is exact and does not trust the flow kernel.
 """
 
 from __future__ import annotations
@@ -137,18 +137,9 @@ def _optimal_flow(
     arc_mentor = np.ascontiguousarray(pair_mentor[usable], dtype=np.int64)
     arc_value = np.ascontiguousarray(value_units[usable], dtype=np.int64)
     residual = np.ascontiguousarray(residual, dtype=np.int64)
-    for warm in (start is not None, False):
-        flow = (
-            FlowState(start.mate.copy(), start.u.copy(), start.price.copy(), start.sink_price.copy())
-            if warm and start is not None
-            else FlowState(
-                np.full(mentee_count, -1, dtype=np.int64),
-                np.zeros(mentee_count, dtype=np.int64),
-                np.zeros(mentor_count, dtype=np.int64),
-                np.zeros(1, dtype=np.int64),
-            )
-        )
-        status = _kernel().solve_b_matching(
+
+    def run(flow: FlowState, warm_limit: int) -> int:
+        status: int = _kernel().solve_b_matching(
             mentee_count,
             mentor_count,
             row_start,
@@ -157,20 +148,30 @@ def _optimal_flow(
             residual,
             slot_cost,
             width,
-            _warm_limit(mentee_count, mentor_count, usable.size) if warm else 0,
+            warm_limit,
             flow.mate,
             flow.u,
             flow.price,
             flow.sink_price,
             np.empty(mentor_count, dtype=np.int64),
         )
-        if status == _WARM_STATE_DOES_NOT_FIT and warm:
-            continue
-        if status < 0:
-            raise (MemoryError if status == _OUT_OF_MEMORY else ArithmeticError)(
-                f"the b-matching kernel failed (status {status})"
-            )
-        break
+        return status
+
+    status = _WARM_STATE_DOES_NOT_FIT
+    if start is not None:
+        flow = FlowState(start.mate.copy(), start.u.copy(), start.price.copy(), start.sink_price.copy())
+        status = run(flow, _warm_limit(mentee_count, mentor_count, usable.size))
+    if status == _WARM_STATE_DOES_NOT_FIT:
+        flow = FlowState(
+            np.full(mentee_count, -1, dtype=np.int64),
+            np.zeros(mentee_count, dtype=np.int64),
+            np.zeros(mentor_count, dtype=np.int64),
+            np.zeros(1, dtype=np.int64),
+        )
+        status = run(flow, 0)
+    if status < 0:
+        failure = MemoryError if status == _OUT_OF_MEMORY else ArithmeticError
+        raise failure(f"the b-matching kernel failed (status {status})")
     chosen = (flow.mate[pair_mentee] == pair_mentor) & (residual[pair_mentor] > 0) & (value_units > 0)
     return np.asarray(chosen), flow
 
