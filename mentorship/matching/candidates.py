@@ -121,9 +121,7 @@ def scan(
     valid_count = np.zeros(mentee_count, dtype=np.int64)
     position = np.full(mentor_count, -1, dtype=np.int64)
     found: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
-    found_by_mentor: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
-    # mentor_floor[j] <= the mentor_keep-th best value found for mentor j so far (-inf until then).
-    mentor_floor = np.full(mentor_count, -np.inf)
+    by_mentor = _MentorBest(mentor_count, mentor_keep) if mentor_keep else None
     for place in range(len(skills.order)):
         wanting, coaching = skills.wanted_by[place], skills.coached_by[place]
         coached_level = skills.coached_level[place]
@@ -171,54 +169,53 @@ def scan(
                     valid_count[chunk] += cols.size
                 best_rows, best_cols, best_values = _best(padded, chunk, cols, keep + 1)
                 found.append((best_rows, best_cols, best_values, np.full(best_rows.size, place)))
-                if mentor_keep:
-                    # Only mentors whose best here beats the worst of their best found so far.
-                    hot = np.flatnonzero(values.max(axis=0) > mentor_floor[cols])
-                    best_rows, best_cols, best_values = _best(values[:, hot].T, cols[hot], chunk, mentor_keep)
-                    found_by_mentor.append(
-                        (best_cols, best_rows, best_values, np.zeros(best_rows.size, np.int64))
-                    )
-                    _raise_floor(mentor_floor, best_rows, best_values, mentor_keep)
-                    if sum(part[0].size for part in found_by_mentor) > BLOCK_ELEMENTS:
-                        found_by_mentor = [_best_per_mentor(found_by_mentor, mentor_keep)]
+                if by_mentor is not None:
+                    by_mentor.offer(values, chunk, cols)
         position[coaching] = -1
     merged = _merge(found, mentee_count, keep, valid_count)
-    if not mentor_keep:
+    if by_mentor is None:
         return merged
-    by_mentor = _merge(
-        [(c, r, v, b) for r, c, v, b in found_by_mentor], mentor_count, mentor_keep, valid_count
-    )
     return Scan(
         mentee=merged.mentee,
         mentor=merged.mentor,
         left_behind=merged.left_behind,
         valid_count=valid_count,
-        mentor_side=(by_mentor.mentor, by_mentor.mentee),
+        mentor_side=by_mentor.pairs(),
     )
 
 
-def _raise_floor(floor: FloatArray, mentors: IntArray, values: FloatArray, keep: int) -> None:
-    """A mentor with `keep` entries from one chunk has its keep-th best at least their minimum."""
-    counts = np.bincount(mentors, minlength=floor.size)
-    lowest = np.full(floor.size, np.inf)
-    np.minimum.at(lowest, mentors, values)
-    full = counts >= keep
-    floor[full] = np.maximum(floor[full], lowest[full])
+class _MentorBest:
+    """Each mentor's `keep` best mentees so far, as a running table: a chunk only touches the
+    mentors whose best entry in it beats the worst they hold, so lists never pile up."""
 
+    def __init__(self, mentor_count: int, keep: int) -> None:
+        self.value = np.full((mentor_count, keep), -np.inf)
+        self.mentee = np.full((mentor_count, keep), -1, dtype=np.int64)
 
-def _best_per_mentor(
-    parts: list[tuple[IntArray, IntArray, FloatArray, IntArray]], keep: int
-) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
-    """Shrink accumulated (mentee, mentor, value, block) entries to each mentor's `keep` best,
-    so a huge block's mentor-side lists never pile up in memory."""
-    mentees = np.concatenate([part[0] for part in parts])
-    mentors = np.concatenate([part[1] for part in parts])
-    values = np.concatenate([part[2] for part in parts])
-    order = np.lexsort((mentees, -values, mentors))
-    mentors, mentees, values = mentors[order], mentees[order], values[order]
-    rank = np.arange(mentors.size) - np.searchsorted(mentors, mentors, side="left")
-    kept = rank < keep
-    return mentees[kept], mentors[kept], values[kept], np.zeros(int(kept.sum()), dtype=np.int64)
+    def offer(self, values: FloatArray, chunk: IntArray, cols: IntArray) -> None:
+        """Merge a chunk of adjusted values (chunk rows x cols, -inf where not valid)."""
+        hot = np.flatnonzero(values.max(axis=0) > self.value[cols, -1])
+        if hot.size == 0:
+            return
+        keep = self.value.shape[1]
+        block = values[:, hot]
+        take = min(keep, block.shape[0])
+        if take < block.shape[0]:
+            rows = np.argpartition(-block, take - 1, axis=0)[:take]
+        else:
+            rows = np.broadcast_to(np.arange(block.shape[0])[:, None], block.shape)
+        mentors = cols[hot]
+        candidates = np.hstack((self.value[mentors], np.take_along_axis(block, rows, axis=0).T))
+        who = np.hstack((self.mentee[mentors], chunk[rows].T))
+        # Best first; equal values keep the earlier entry, so the result is deterministic.
+        order = np.argsort(-candidates, axis=1, kind="stable")[:, :keep]
+        self.value[mentors] = np.take_along_axis(candidates, order, axis=1)
+        self.mentee[mentors] = np.take_along_axis(who, order, axis=1)
+
+    def pairs(self) -> tuple[IntArray, IntArray]:
+        """(mentee rows, mentor cols) of every finite entry, in mentor order."""
+        mentors, slots = np.nonzero(np.isfinite(self.value))
+        return self.mentee[mentors, slots], mentors.astype(np.int64)
 
 
 def _allowed(program: Program, cohort: Cohort, chunk: IntArray, cols: IntArray) -> BoolArray | None:
