@@ -202,22 +202,10 @@ def _kernel() -> ctypes.CDLL:
     library = ctypes.CDLL(spec.origin)
     array = np.ctypeslib.ndpointer(dtype=np.int64, flags="C_CONTIGUOUS")
     library.solve_b_matching.restype = ctypes.c_int64
-    library.solve_b_matching.argtypes = [
-        ctypes.c_int64,
-        ctypes.c_int64,
-        array,
-        array,
-        array,
-        array,
-        array,
-        ctypes.c_int64,
-        ctypes.c_int64,
-        array,
-        array,
-        array,
-        array,
-        array,
-    ]
+    count = ctypes.c_int64
+    # (mentees, mentors, row_start, arc_mentor, arc_value, residual, slot_cost, width, warm,
+    #  mate, u, price, sink_price, load): see augmenting_paths.c
+    library.solve_b_matching.argtypes = [count] * 2 + [array] * 5 + [count] * 2 + [array] * 5
     return library
 
 

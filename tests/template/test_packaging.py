@@ -32,6 +32,19 @@ def _requirements(function_dir: str) -> dict[str, str]:
     return pins
 
 
+def _build_recipe(function: str) -> str:
+    """What `make build-<function>` would run (`make -n` prints the recipe without running it)."""
+    result = subprocess.run(  # noqa: S603
+        ["make", "-n", f"build-{function}", "ARTIFACTS_DIR=/nonexistent/artifacts"],  # noqa: S607
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def _function_dirs(template_document: dict[str, Any]) -> dict[str, str]:
     return {
         logical_id: resource["Properties"]["Handler"].split("/")[1]
@@ -72,15 +85,7 @@ def test_webhook_requirements_stay_light() -> None:
 @pytest.mark.parametrize("function", ["WebhookIngestFunction", "MatchingFunction"])
 def test_every_function_has_a_build_target(function: str) -> None:
     # `make -n` prints the recipe without running it: the target exists and copies the function.
-    result = subprocess.run(  # noqa: S603
-        ["make", "-n", f"build-{function}", "ARTIFACTS_DIR=/nonexistent/artifacts"],  # noqa: S607
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "requirements.txt" in result.stdout
+    assert "requirements.txt" in _build_recipe(function)
 
 
 def test_all_functions_have_build_targets(template_document: dict[str, Any]) -> None:
@@ -90,16 +95,10 @@ def test_all_functions_have_build_targets(template_document: dict[str, Any]) -> 
 
 
 def test_webhook_build_does_not_copy_the_matching_code_or_numeric_stack() -> None:
-    result = subprocess.run(
-        ["make", "-n", "build-WebhookIngestFunction", "ARTIFACTS_DIR=/nonexistent/artifacts"],  # noqa: S607
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "functions/webhook_ingest" in result.stdout
-    assert "functions/matching" not in result.stdout
-    assert "functions/webhook_ingest/requirements.txt" in result.stdout
+    recipe = _build_recipe("WebhookIngestFunction")
+    assert "functions/webhook_ingest" in recipe
+    assert "functions/matching" not in recipe
+    assert "functions/webhook_ingest/requirements.txt" in recipe
 
 
 _SERVE_ONE_WEBHOOK = """
@@ -158,14 +157,7 @@ def test_matching_build_cross_compiles_the_flow_kernel_for_the_lambda_architectu
 ) -> None:
     # Given functions that run on arm64 and the matching build target with its default compiler
     assert template_document["Globals"]["Function"]["Architectures"] == ["arm64"]
-    result = subprocess.run(
-        ["make", "-n", "build-MatchingFunction", "ARTIFACTS_DIR=/nonexistent/artifacts"],  # noqa: S607
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    recipe = result.stdout
+    recipe = _build_recipe("MatchingFunction")
     # Then it drops any kernel built for this machine and compiles the C kernel for arm64 Linux
     assert "-name '*.so' -delete" in recipe
     assert "ziglang cc -target aarch64-linux-gnu" in recipe
