@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test lint unit integration template-tests bench-smoke clean sam-validate sam-build sam-venv
 
-$(STAMP): pyproject.toml mentorship/matching/augmenting_paths.c
+$(STAMP): pyproject.toml mentorship/matching/augmenting_paths.c mentorship/matching/pair_scan.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -82,14 +82,14 @@ build-WebhookIngestFunction:
 build-SyncWorkerFunction:
 	$(call package_function,sync_worker,mentorship connectors infra)
 
-# The engine's flow kernel (mentorship/matching/augmenting_paths.c) is plain C loaded with ctypes.
+# The engine's kernels (mentorship/matching/augmenting_paths.c, pair_scan.c) are plain C loaded with ctypes.
 # It is cross-compiled for the Lambda's arm64 with zig, a C toolchain installed from PyPI, so the
 # build needs neither a container nor a cross compiler on the host (Linux or macOS alike).
 # Building for this machine instead (as tests/template does): LAMBDA_CC=cc.
 ZIG_VENV   ?= .venv-zig
 ZIG_STAMP  := $(ZIG_VENV)/.installed-stamp
 LAMBDA_CC  ?= $(ZIG_VENV)/bin/python -m ziglang cc -target aarch64-linux-gnu.2.17
-KERNEL     := mentorship/matching/augmenting_paths.c
+KERNELS    := mentorship/matching/augmenting_paths.c mentorship/matching/pair_scan.c
 
 $(ZIG_STAMP):
 	$(PYTHON) -m venv $(ZIG_VENV)
@@ -98,9 +98,9 @@ $(ZIG_STAMP):
 
 build-MatchingFunction: $(if $(findstring ziglang,$(LAMBDA_CC)),$(ZIG_STAMP))
 	$(call package_function,matching,mentorship infra)
-	# The kernel built for this machine by `pip install -e .` must not ship; the Lambda's own replaces it.
+	# The kernels built for this machine by `pip install -e .` must not ship; the Lambda's own replace them.
 	find $(ARTIFACTS_DIR)/mentorship -name '*.so' -delete
-	$(LAMBDA_CC) -O2 -s -shared -fPIC -o $(ARTIFACTS_DIR)/mentorship/matching/_augmenting_paths.so $(KERNEL)
+	$(LAMBDA_CC) -O2 -s -shared -fPIC -o $(ARTIFACTS_DIR)/mentorship/matching/_kernels.so $(KERNELS)
 	# numpy ships its own test suite, never imported at run time.
 	find $(ARTIFACTS_DIR)/numpy -depth -type d -name tests -exec rm -rf {} +
 

@@ -3,85 +3,35 @@
 Only pairs that share a skill can score on skill fit, and a pair with nothing to teach is not a
 mentoring pair, so the valid pairs are exactly the union of these blocks. A pair sharing several
 skills is counted in the block of its first shared skill only, so every valid pair is seen once.
-Within a block, mentors are sorted by level, so a level rule becomes a column range per mentee
-level instead of a mask. Each block chunk is one dense matrix product plus the few masks the
-programme enables; only each mentee's best few are kept, together with the best value left behind,
-which bounds every pair not kept.
+Within a block, mentors are sorted by level, so a level rule becomes a column range per mentee.
+The pairs themselves are scored and ranked by a C kernel (pair_scan.c), one call per core on
+disjoint mentees: only each mentee's best few per block are kept, together with the best value
+left behind, which bounds every pair not kept.
 """
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from mentorship.matching.cohort import Cohort
-from mentorship.matching.keysets import unique_keys
+from mentorship.matching.native import cores, kernels, workers
 from mentorship.matching.rules import Exceptions
-from mentorship.matching.scoring import Embedding
+from mentorship.matching.scoring import TIE_BREAK, ScoreParts
 from mentorship.models import Program, ProgramKind
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-BLOCK_ELEMENTS = 1 << 21
-"""Pairs scored per chunk: large enough for fast BLAS, small enough to keep memory flat."""
-_GROUP = 16
-"""Columns per group in the two-stage top-k: group maxima first, then only the best groups."""
-
-
-@dataclass(frozen=True)
-class SkillIndex:
-    """Per skill (in scan order): mentee rows wanting it, mentor columns coaching it sorted by level."""
-
-    order: list[int]
-    wanted_by: list[IntArray]
-    coached_by: list[IntArray]
-    coached_level: list[IntArray]
-    wishes: npt.NDArray[np.float32]  # [mentee, skill] 1 where wished
-    coaches: npt.NDArray[np.float32]  # [mentor, skill] 1 where coached
-
-
-def index_skills(cohort: Cohort) -> SkillIndex:
-    """Blocks per skill; the largest blocks go first so their de-duplication mask is cheapest."""
-    wishes = (cohort.wish_priority > 0).astype(np.float32)
-    coaches = ((cohort.proficiency > 0) & (cohort.residual > 0)[:, None]).astype(np.float32)
-    sizes = wishes.sum(axis=0, dtype=np.float64) * coaches.sum(axis=0, dtype=np.float64)
-    order = [int(skill) for skill in np.lexsort((np.arange(sizes.size), -sizes))]
-    wanted_by, coached_by, coached_level = [], [], []
-    for skill in order:
-        wanted_by.append(np.flatnonzero(wishes[:, skill]))
-        cols = np.flatnonzero(coaches[:, skill])
-        cols = cols[np.argsort(cohort.mentors.level[cols], kind="stable")]
-        coached_by.append(cols)
-        coached_level.append(cohort.mentors.level[cols])
-    return SkillIndex(
-        order=order,
-        wanted_by=wanted_by,
-        coached_by=coached_by,
-        coached_level=coached_level,
-        wishes=wishes,
-        coaches=coaches,
-    )
-
-
-def level_range(program: Program, mentee_level: int, levels: IntArray) -> tuple[int, int]:
-    """Columns [lo, hi) of level-sorted mentors that the level rule allows for this mentee level."""
-    if program.kind is ProgramKind.SKILLS:
-        return 0, levels.size
-    if mentee_level < 0:
-        return 0, 0
-    if program.kind is ProgramKind.REVERSE:
-        low, high = 0, mentee_level - program.min_level_gap
-    elif program.kind is ProgramKind.TRADITIONAL:
-        low, high = mentee_level + program.min_level_gap, 1 << 30
-    else:
-        low, high = max(mentee_level - program.peer_band, 0), mentee_level + program.peer_band
-    lo = int(np.searchsorted(levels, low, side="left"))
-    hi = int(np.searchsorted(levels, high, side="right"))
-    return lo, max(lo, hi)
+SPLIT_MIN_ROWS = 256
+"""Fewer mentees than this are scanned in one call: a thread hand-off would cost more than it saves."""
+_NO_LEVEL_LIMIT = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -95,235 +45,271 @@ class Scan:
     mentor_side: tuple[IntArray, IntArray] | None = None  # each mentor's best mentees (rows, cols)
 
 
-def scan(
-    program: Program,
-    cohort: Cohort,
-    embedding: Embedding,
-    skills: SkillIndex,
-    rows: IntArray,
-    *,
-    keep: int,
-    ruled_out: Exceptions,
-    price: FloatArray | None = None,
-    mentor_keep: int = 0,
-    only_mentors: BoolArray | None = None,
-    mentee_price: FloatArray | None = None,
-) -> Scan:
-    """Scan every valid pair of the mentee `rows`, keeping each mentee's `keep` best by
-    value - price[mentor] (value alone when `price` is None), and with `mentor_keep`, each
-    mentor's best mentees too: lists seen from both sides cover the mentors everyone else's
-    favourites crowd out, so the first solve already prices them. `only_mentors` restricts the
-    scan to some mentors (those whose price fell, when refreshing bounds). `mentee_price`
-    is subtracted per mentee (so mentor-side lists rank mentees by the margin they leave)."""
-    mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
-    selected = np.zeros(mentee_count, dtype=np.bool_)
-    selected[rows] = True
-    valid_count = np.zeros(mentee_count, dtype=np.int64)
-    position = np.full(mentor_count, -1, dtype=np.int64)
-    found: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
-    by_mentor = _MentorBest(mentor_count, mentor_keep) if mentor_keep else None
-    for place in range(len(skills.order)):
-        wanting, coaching = skills.wanted_by[place], skills.coached_by[place]
-        coached_level = skills.coached_level[place]
-        if only_mentors is not None:
-            subset = only_mentors[coaching]
-            coaching, coached_level = coaching[subset], coached_level[subset]
-        block_rows = wanting[selected[wanting]]
-        if block_rows.size == 0 or coaching.size == 0:
-            continue
-        position[coaching] = np.arange(coaching.size)
-        earlier = np.asarray(skills.order[:place], dtype=np.int64)
-        levels = cohort.mentees.level[block_rows]
-        for level in np.unique(levels).tolist() if program.kind is not ProgramKind.SKILLS else [None]:
-            group = block_rows if level is None else block_rows[levels == level]
-            lo, hi = level_range(program, -1 if level is None else level, coached_level)
-            if level is None:
-                lo, hi = 0, coaching.size
-            if hi <= lo:
-                continue
-            cols = coaching[lo:hi]
-            # Pad columns to whole groups so the two-stage top-k works on a view, not a copy.
-            width = cols.size
-            vectors = np.zeros((embedding.mentor.shape[1], -(-width // _GROUP) * _GROUP))
-            vectors[:, :width] = embedding.mentor[cols].T
-            earlier_coached = skills.coaches[np.ix_(cols, earlier)].T if earlier.size else None
-            step = max(1, BLOCK_ELEMENTS // cols.size)
-            for begin in range(0, group.size, step):
-                chunk = group[begin : begin + step]
-                padded = embedding.mentee[chunk] @ vectors
-                padded[:, width:] = -np.inf
-                values = padded[:, :width]
-                allowed = _allowed(program, cohort, chunk, cols)
-                if earlier_coached is not None:
-                    shared_before = (skills.wishes[np.ix_(chunk, earlier)] @ earlier_coached) > 0
-                    allowed = ~shared_before if allowed is None else allowed & ~shared_before
-                allowed = _apply_exceptions(allowed, values.shape, chunk, position, lo, hi, ruled_out)
-                if price is not None:
-                    values -= price[cols]
-                if mentee_price is not None:
-                    values -= mentee_price[chunk][:, None]
-                if allowed is not None:
-                    values[~allowed] = -np.inf
-                    valid_count[chunk] += allowed.sum(axis=1)
-                else:
-                    valid_count[chunk] += cols.size
-                best_rows, best_cols, best_values = _best(padded, chunk, cols, keep + 1)
-                found.append((best_rows, best_cols, best_values, np.full(best_rows.size, place)))
-                if by_mentor is not None:
-                    by_mentor.offer(values, chunk, cols)
-        position[coaching] = -1
-    merged = _merge(found, mentee_count, keep, valid_count)
-    if by_mentor is None:
-        return merged
-    return Scan(
-        mentee=merged.mentee,
-        mentor=merged.mentor,
-        left_behind=merged.left_behind,
-        valid_count=valid_count,
-        mentor_side=by_mentor.pairs(),
+def _pointer(array: npt.NDArray[Any] | None) -> int | None:
+    return None if array is None else int(array.ctypes.data)
+
+
+def _fields(kind: Any, names: str) -> list[tuple[str, Any]]:
+    return [(name, kind) for name in names.split()]
+
+
+class _Cohort(ctypes.Structure):
+    """pair_scan.c's Cohort: field order and types mirror the C struct."""
+
+    _fields_ = (
+        _fields(
+            ctypes.c_void_p,
+            "wish_start wish_block term_start term_skill term_fit term_goal mentee_department "
+            "mentee_zone mentee_cos mentee_sin level_low level_high mentee_boss mentee_language "
+            "except_start except_mentor",
+        )
+        + _fields(ctypes.c_int64, "skill_count")
+        + _fields(ctypes.c_void_p, "proficiency_code code_value")
+        + _fields(ctypes.c_int64, "code_count max_terms max_wishes")
+        + _fields(ctypes.c_void_p, "mentor_entry_start mentor_entry")
+        + _fields(ctypes.c_int64, "entry_count")
+        + _fields(
+            ctypes.c_void_p,
+            "block_start block_level block_skill entry_mentor entry_department entry_zone "
+            "entry_language entry_boss entry_cos entry_sin",
+        )
+        + _fields(ctypes.c_int64, "zone_width")
+        + _fields(ctypes.c_void_p, "zone_gain zone_allowed")
+        + _fields(ctypes.c_int64, "language_sets")
+        + _fields(ctypes.c_void_p, "language_allowed")
+        + _fields(ctypes.c_double, "base cross_department tie_break")
     )
 
 
-class _MentorBest:
-    """Each mentor's `keep` best mentees so far, as a running table: a chunk only touches the
-    mentors whose best entry in it beats the worst they hold, so lists never pile up."""
-
-    def __init__(self, mentor_count: int, keep: int) -> None:
-        self.value = np.full((mentor_count, keep), -np.inf)
-        self.mentee = np.full((mentor_count, keep), -1, dtype=np.int64)
-
-    def offer(self, values: FloatArray, chunk: IntArray, cols: IntArray) -> None:
-        """Merge a chunk of adjusted values (chunk rows x cols, -inf where not valid)."""
-        hot = np.flatnonzero(values.max(axis=0) > self.value[cols, -1])
-        if hot.size == 0:
-            return
-        keep = self.value.shape[1]
-        block = values[:, hot]
-        take = min(keep, block.shape[0])
-        if take < block.shape[0]:
-            rows = np.argpartition(-block, take - 1, axis=0)[:take]
-        else:
-            rows = np.broadcast_to(np.arange(block.shape[0])[:, None], block.shape)
-        mentors = cols[hot]
-        candidates = np.hstack((self.value[mentors], np.take_along_axis(block, rows, axis=0).T))
-        who = np.hstack((self.mentee[mentors], chunk[rows].T))
-        # Best first; equal values keep the earlier entry, so the result is deterministic.
-        order = np.argsort(-candidates, axis=1, kind="stable")[:, :keep]
-        self.value[mentors] = np.take_along_axis(candidates, order, axis=1)
-        self.mentee[mentors] = np.take_along_axis(who, order, axis=1)
-
-    def pairs(self) -> tuple[IntArray, IntArray]:
-        """(mentee rows, mentor cols) of every finite entry, in mentor order."""
-        mentors, slots = np.nonzero(np.isfinite(self.value))
-        return self.mentee[mentors, slots], mentors.astype(np.int64)
+class _Request(ctypes.Structure):
+    _fields_ = (
+        _fields(ctypes.c_int64, "count")
+        + _fields(ctypes.c_void_p, "rows entry_price mentee_price entry_allowed")
+        + _fields(ctypes.c_int64, "keep mentor_keep")
+    )
 
 
-def _allowed(program: Program, cohort: Cohort, chunk: IntArray, cols: IntArray) -> BoolArray | None:
-    """The block rules the programme enables (None when it enables none)."""
-    mentees, mentors = cohort.mentees, cohort.mentors
-    allowed: BoolArray | None = None
-    if program.exclude_shared_manager:
-        boss = cohort.tree.parent[mentees.people[chunk]][:, None]
-        allowed = ~((boss == cohort.tree.parent[mentors.people[cols]][None, :]) & (boss >= 0))
-    if program.min_time_zone_overlap_hours is not None:
-        tz_e = mentees.time_zone[chunk][:, None]
-        tz_m = mentors.time_zone[cols][None, :]
-        hours = cohort.shared_hours[np.maximum(tz_e, 0), np.maximum(tz_m, 0)]
-        zone_ok = (hours >= program.min_time_zone_overlap_hours - 1e-9) & (tz_e >= 0) & (tz_m >= 0)
-        allowed = zone_ok if allowed is None else allowed & zone_ok
-    if program.require_shared_language:
-        language_ok = cohort.language_overlap[
-            mentees.language_set[chunk][:, None], mentors.language_set[cols][None, :]
+class _Result(ctypes.Structure):
+    _fields_ = _fields(
+        ctypes.c_void_p,
+        "out_start out_count out_mentor out_value left_behind valid_count side_value side_mentee",
+    )
+
+
+@cache
+def _scan_kernel() -> Any:
+    function = kernels().scan_pairs
+    function.restype = ctypes.c_int64
+    function.argtypes = [ctypes.POINTER(_Cohort), ctypes.POINTER(_Request), ctypes.POINTER(_Result)]
+    return function
+
+
+def mentor_level_limits(program: Program, mentee_level: IntArray) -> tuple[IntArray, IntArray]:
+    """Per mentee, the mentor levels [low, high] (inclusive) the programme's level rule allows."""
+    unlimited = np.full(mentee_level.size, _NO_LEVEL_LIMIT, dtype=np.int64)
+    if program.kind is ProgramKind.SKILLS:
+        return -unlimited, unlimited
+    if program.kind is ProgramKind.REVERSE:
+        low, high = np.zeros_like(mentee_level), mentee_level - program.min_level_gap
+    elif program.kind is ProgramKind.TRADITIONAL:
+        low, high = mentee_level + program.min_level_gap, unlimited
+    else:
+        low = np.maximum(mentee_level - program.peer_band, 0)
+        high = mentee_level + program.peer_band
+    known = mentee_level >= 0  # an unknown level fails any level rule
+    return np.where(known, low, 1), np.where(known, high, 0)
+
+
+class PairScanner:
+    """The cohort laid out for pair_scan.c once, scanned many times at different prices."""
+
+    def __init__(self, program: Program, cohort: Cohort, parts: ScoreParts, ruled_out: Exceptions) -> None:
+        mentees, mentors = cohort.mentees, cohort.mentors
+        self.mentee_count, self.mentor_count = mentees.size, mentors.size
+        wishes = cohort.wish_priority > 0
+        coaches = (cohort.proficiency > 0) & (cohort.residual > 0)[:, None]
+        # Largest blocks first: a pair sharing several skills is then scored in its largest block.
+        sizes = wishes.sum(axis=0, dtype=np.float64) * coaches.sum(axis=0, dtype=np.float64)
+        order = np.lexsort((np.arange(sizes.size), -sizes))
+        block_of_skill = np.empty(order.size, dtype=np.int64)
+        block_of_skill[order] = np.arange(order.size)
+        coach_rows, coach_skills = np.nonzero(coaches)
+        by_block = np.lexsort((coach_rows, mentors.level[coach_rows], block_of_skill[coach_skills]))
+        block_mentor = coach_rows[by_block].astype(np.int64)
+        block_of_entry = block_of_skill[coach_skills[by_block]]
+        wish_rows, wish_skills = np.nonzero(wishes)
+        wish_block = block_of_skill[wish_skills]
+        by_row = np.lexsort((wish_block, wish_rows))
+        self.wish_count = np.bincount(wish_rows, minlength=mentees.size).astype(np.int64)
+        code_value, codes = np.unique(cohort.proficiency, return_inverse=True)
+        if code_value.size > 255 or (code_value.size and code_value[0] != 0.0):
+            code_value = np.concatenate(([0.0], code_value[code_value != 0.0]))
+            codes = np.searchsorted(code_value, cohort.proficiency)
+        level_low, level_high = mentor_level_limits(program, mentees.level)
+        zone_width = cohort.shared_hours.shape[0] + 1
+        boss = cohort.tree.parent
+        by_mentor = np.argsort(block_mentor, kind="stable")
+        self.block_mentor = block_mentor
+
+        def entries(values: npt.NDArray[Any]) -> npt.NDArray[np.int32]:
+            return np.ascontiguousarray(values[block_mentor], dtype=np.int32)
+
+        self._keep_alive: dict[str, npt.NDArray[Any]] = {
+            "wish_start": np.concatenate(([0], np.cumsum(self.wish_count))).astype(np.int64),
+            "wish_block": np.ascontiguousarray(wish_block[by_row], dtype=np.int64),
+            "term_start": parts.term_start,
+            "term_skill": parts.term_skill,
+            "term_fit": parts.term_fit,
+            "term_goal": parts.term_goal,
+            "mentee_department": mentees.department,
+            "mentee_zone": mentees.time_zone,
+            "mentee_cos": np.ascontiguousarray(parts.mentee_angle[:, 0]),
+            "mentee_sin": np.ascontiguousarray(parts.mentee_angle[:, 1]),
+            "level_low": np.ascontiguousarray(level_low, dtype=np.int64),
+            "level_high": np.ascontiguousarray(level_high, dtype=np.int64),
+            "mentee_language": mentees.language_set,
+            "except_start": ruled_out.start,
+            "except_mentor": ruled_out.mentor,
+            "proficiency_code": np.ascontiguousarray(codes.reshape(cohort.proficiency.shape), dtype=np.uint8),
+            "code_value": np.ascontiguousarray(code_value, dtype=np.float64),
+            "mentor_entry_start": np.searchsorted(
+                block_mentor[by_mentor], np.arange(mentors.size + 1)
+            ).astype(np.int64),
+            "mentor_entry": by_mentor.astype(np.int64),
+            "block_start": np.searchsorted(block_of_entry, np.arange(order.size + 1)).astype(np.int64),
+            "block_level": np.ascontiguousarray(mentors.level[block_mentor], dtype=np.int64),
+            "block_skill": order.astype(np.int64),
+            "entry_mentor": block_mentor.astype(np.int32),
+            "entry_department": entries(mentors.department),
+            "entry_zone": entries(mentors.time_zone),
+            "entry_language": entries(mentors.language_set),
+            "entry_cos": np.ascontiguousarray(parts.mentor_angle[block_mentor, 0], dtype=np.float32),
+            "entry_sin": np.ascontiguousarray(parts.mentor_angle[block_mentor, 1], dtype=np.float32),
+            "zone_gain": np.ascontiguousarray(parts.zone_gain, dtype=np.float64),
+        }
+        if program.exclude_shared_manager:
+            self._keep_alive["mentee_boss"] = np.ascontiguousarray(boss[mentees.people])
+            self._keep_alive["entry_boss"] = entries(boss[mentors.people])
+        if program.min_time_zone_overlap_hours is not None:
+            allowed = np.zeros((zone_width, zone_width), dtype=np.uint8)
+            allowed[1:, 1:] = cohort.shared_hours >= program.min_time_zone_overlap_hours - 1e-9
+            self._keep_alive["zone_allowed"] = allowed
+        if program.require_shared_language:
+            self._keep_alive["language_allowed"] = cohort.language_overlap.astype(np.uint8)
+        for name, array in self._keep_alive.items():
+            if not array.flags.c_contiguous:
+                self._keep_alive[name] = np.ascontiguousarray(array)
+        terms = np.diff(parts.term_start)
+        self._cohort = _Cohort(
+            **{name: _pointer(array) for name, array in self._keep_alive.items()},
+            skill_count=cohort.proficiency.shape[1],
+            code_count=code_value.size,
+            max_terms=int(terms.max(initial=0)),
+            max_wishes=int(self.wish_count.max(initial=0)),
+            entry_count=block_mentor.size,
+            zone_width=zone_width,
+            language_sets=len(cohort.language_sets),
+            base=parts.base,
+            cross_department=parts.cross_department,
+            tie_break=TIE_BREAK,
+        )
+
+    def scan(
+        self,
+        rows: IntArray,
+        *,
+        keep: int,
+        price: FloatArray | None = None,
+        mentor_keep: int = 0,
+        only_mentors: BoolArray | None = None,
+        mentee_price: FloatArray | None = None,
+    ) -> Scan:
+        """Scan every valid pair of the mentee `rows`, keeping each mentee's `keep` best per block
+        by value - price[mentor] - mentee_price[mentee] (missing prices count as 0), and with
+        `mentor_keep`, each mentor's best mentees too: lists seen from both sides cover the mentors
+        everyone else's favourites crowd out, so the first solve already prices them.
+        `only_mentors` restricts the scan to some mentors (those whose price fell, when
+        refreshing bounds)."""
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        left_behind = np.full(self.mentee_count, -np.inf)
+        valid_count = np.zeros(self.mentee_count, dtype=np.int64)
+        capacity = self.wish_count[rows] * keep
+        out_start = (np.cumsum(capacity) - capacity).astype(np.int64)
+        out_count = np.zeros(rows.size, dtype=np.int64)
+        out_mentor = np.zeros(int(capacity.sum()), dtype=np.int64)
+        out_value = np.zeros(out_mentor.size)
+        # Per block entry, read in sequence by the kernel.
+        entry_price = None if price is None else price[self.block_mentor].astype(np.float64)
+        entry_allowed = None if only_mentors is None else only_mentors[self.block_mentor].astype(np.uint8)
+        inputs = [
+            entry_price,
+            None if mentee_price is None else np.ascontiguousarray(mentee_price, dtype=np.float64),
+            entry_allowed,
         ]
-        allowed = language_ok if allowed is None else allowed & language_ok
-    return allowed
+        parts = 1 if rows.size < SPLIT_MIN_ROWS else cores()
+        sides: list[tuple[FloatArray, IntArray]] = []
+        calls = []
+        for part in range(parts):
+            positions = np.arange(part, rows.size, parts, dtype=np.int64)
+            side = (
+                np.full((self.mentor_count, mentor_keep), -np.inf),
+                np.full((self.mentor_count, mentor_keep), -1, dtype=np.int64),
+            )
+            sides.append(side)
+            part_rows = rows[positions]
+            part_start = out_start[positions]
+            part_count = np.zeros(positions.size, dtype=np.int64)
+            request = _Request(
+                count=positions.size,
+                rows=_pointer(part_rows),
+                entry_price=_pointer(inputs[0]),
+                mentee_price=_pointer(inputs[1]),
+                entry_allowed=_pointer(inputs[2]),
+                keep=keep,
+                mentor_keep=mentor_keep,
+            )
+            result = _Result(
+                out_start=_pointer(part_start),
+                out_count=_pointer(part_count),
+                out_mentor=_pointer(out_mentor),
+                out_value=_pointer(out_value),
+                left_behind=_pointer(left_behind),
+                valid_count=_pointer(valid_count),
+                side_value=_pointer(side[0]) if mentor_keep else None,
+                side_mentee=_pointer(side[1]) if mentor_keep else None,
+            )
+            calls.append((positions, part_rows, part_start, part_count, request, result))
+        kernel = _scan_kernel()
+        run = [
+            workers().submit(kernel, ctypes.byref(self._cohort), ctypes.byref(call[4]), ctypes.byref(call[5]))
+            for call in calls
+        ]
+        if any(future.result() != 0 for future in run):
+            raise MemoryError("the pair scan could not allocate its working memory")
+        for positions, _, _, part_count, _, _ in calls:
+            out_count[positions] = part_count
+        slot = np.arange(out_mentor.size) - np.repeat(out_start, capacity)
+        kept = slot < np.repeat(out_count, capacity)
+        mentee = np.repeat(rows, capacity)[kept]
+        keys = np.sort(mentee * max(self.mentor_count, 1) + out_mentor[kept])
+        width = max(self.mentor_count, 1)
+        return Scan(
+            mentee=keys // width,
+            mentor=keys % width,
+            left_behind=left_behind,
+            valid_count=valid_count,
+            mentor_side=_merge_sides(sides, mentor_keep) if mentor_keep else None,
+        )
 
 
-def _apply_exceptions(
-    allowed: BoolArray | None,
-    shape: tuple[int, ...],
-    chunk: IntArray,
-    position: IntArray,
-    lo: int,
-    hi: int,
-    ruled_out: Exceptions,
-) -> BoolArray | None:
-    """Clear the chunk's ruled-out pairs (self, reporting chain, history) in place."""
-    starts, stops = ruled_out.start[chunk], ruled_out.start[chunk + 1]
-    counts = stops - starts
-    total = int(counts.sum())
-    if total == 0:
-        return allowed
-    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
-    local_row = np.repeat(np.arange(chunk.size), counts)
-    place = position[ruled_out.mentor[offsets]]
-    inside = (place >= lo) & (place < hi)
-    if not inside.any():
-        return allowed
-    if allowed is None:
-        allowed = np.ones(shape, dtype=np.bool_)
-    allowed[local_row[inside], place[inside] - lo] = False
-    return allowed
-
-
-def top_columns(values: FloatArray, take: int) -> IntArray:
-    """Column indices of each row's `take` largest entries (any order), in about one pass.
-
-    A row's top `take` entries all lie in the `take` groups with the largest maxima, so a cheap
-    max-reduction over groups of 64 narrows each row to take x 64 entries before partitioning.
-    """
-    rows, width = values.shape
-    if take >= width:
-        return np.broadcast_to(np.arange(width), (rows, width))
-    groups = -(-width // _GROUP)
-    if groups <= take * 2:
-        return np.argpartition(-values, take - 1, axis=1)[:, :take]
-    if width % _GROUP or not values.flags.c_contiguous:
-        padded = np.full((rows, groups * _GROUP), -np.inf)
-        padded[:, :width] = values
-        values = padded
-    grouped = values.reshape(rows, groups, _GROUP)
-    best_groups = np.argpartition(-grouped.max(axis=2), take - 1, axis=1)[:, :take]
-    members = np.take_along_axis(grouped, best_groups[:, :, None], axis=1).reshape(rows, take * _GROUP)
-    local = np.argpartition(-members, take - 1, axis=1)[:, :take]
-    return np.take_along_axis(best_groups, local // _GROUP, axis=1) * _GROUP + local % _GROUP
-
-
-def _best(
-    values: FloatArray, chunk: IntArray, cols: IntArray, take: int
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """Each row's `take` largest finite entries as (rows, mentor cols, values)."""
-    best = top_columns(values, take)
-    best_values = np.take_along_axis(values, best, axis=1)
-    real = np.isfinite(best_values)
-    return np.broadcast_to(chunk[:, None], best.shape)[real], cols[best[real]], best_values[real]
-
-
-def _merge(
-    found: list[tuple[IntArray, IntArray, FloatArray, IntArray]], count: int, keep: int, valid_count: IntArray
-) -> Scan:
-    """Keep the best `keep` per (row, block); left_behind is each row's best value not kept.
-
-    Keeping the best few *per skill* rather than overall gives a mentee whose favourite skill is
-    over-subscribed its best fallbacks in its other skills from the start.
-    """
-    left_behind = np.full(count, -np.inf)
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return Scan(mentee=empty, mentor=empty, left_behind=left_behind, valid_count=valid_count)
-    rows = np.concatenate([part[0] for part in found])
-    cols = np.concatenate([part[1] for part in found])
-    values = np.concatenate([part[2] for part in found])
-    blocks = np.concatenate([part[3] for part in found])
-    # Best first within each (row, block); ties broken by column for determinism.
-    order = np.lexsort((cols, -values, blocks, rows))
-    rows, cols, values, blocks = rows[order], cols[order], values[order], blocks[order]
-    group = rows * (int(blocks.max(initial=0)) + 1) + blocks
-    first = np.searchsorted(group, group, side="left")
-    rank = np.arange(rows.size) - first
-    kept = rank < keep
-    spill = rank == keep
-    np.maximum.at(left_behind, rows[spill], values[spill])
-    keys = unique_keys(rows[kept] * np.int64(max(int(cols.max(initial=0)) + 1, 1)) + cols[kept])
-    width = max(int(cols.max(initial=0)) + 1, 1)
-    return Scan(mentee=keys // width, mentor=keys % width, left_behind=left_behind, valid_count=valid_count)
+def _merge_sides(sides: list[tuple[FloatArray, IntArray]], keep: int) -> tuple[IntArray, IntArray]:
+    """Each mentor's `keep` best mentees over the per-call tables, as (mentee rows, mentor cols)
+    of every finite entry in mentor order; ties go to the lower row, as within one call."""
+    value = np.hstack([side[0] for side in sides])
+    mentee = np.hstack([side[1] for side in sides])
+    mentors = np.broadcast_to(np.arange(value.shape[0])[:, None], value.shape)
+    order = np.lexsort((mentee.ravel(), -value.ravel(), mentors.ravel()))
+    best_value = value.ravel()[order].reshape(value.shape)[:, :keep]
+    best_mentee = mentee.ravel()[order].reshape(value.shape)[:, :keep]
+    cols, slots = np.nonzero(np.isfinite(best_value))
+    return best_mentee[cols, slots], cols.astype(np.int64)

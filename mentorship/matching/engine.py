@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.errors import InvalidRequest, NotFound
-from mentorship.matching.candidates import Scan, SkillIndex, index_skills, scan
+from mentorship.matching.candidates import PairScanner, Scan
 from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
 from mentorship.matching.explain import explain_pair
 from mentorship.matching.keysets import contains, merged_keys, missing_keys, unique_keys
@@ -27,11 +27,11 @@ from mentorship.matching.reasons import unmatched_reasons
 from mentorship.matching.rules import Exceptions, evaluate_pairs, exceptions
 from mentorship.matching.scoring import (
     COMPONENTS,
-    Embedding,
+    ScoreParts,
     components,
     effective_weights,
-    embed,
     pair_values,
+    score_parts,
 )
 from mentorship.matching.solver import FlowState, Solution, dual_bound, solve
 from mentorship.matching.stopwatch import Stopwatch
@@ -65,8 +65,8 @@ _REPEAT_STATUSES = frozenset({PairingStatus.APPROVED, PairingStatus.ENDED})
 class _Prepared:
     program: Program
     cohort: Cohort
-    embedding: Embedding
-    skills: SkillIndex
+    parts: ScoreParts
+    scanner: PairScanner
     forbidden: dict[int, list[int]]
     ruled_out: Exceptions
     excluded: dict[str, str]
@@ -123,13 +123,15 @@ def _prepare(
     history_keys = np.asarray(
         [row * width + col for row, cols in blocked.items() for col in cols], dtype=np.int64
     )
+    parts = score_parts(cohort, weights)
+    ruled_out = exceptions(cohort, history_keys)
     return _Prepared(
         program=program,
         cohort=cohort,
-        embedding=embed(cohort, weights),
-        skills=index_skills(cohort),
+        parts=parts,
+        scanner=PairScanner(program, cohort, parts, ruled_out),
         forbidden={row: sorted(cols) for row, cols in blocked.items()},
-        ruled_out=exceptions(cohort, history_keys),
+        ruled_out=ruled_out,
         excluded=excluded,
     )
 
@@ -167,7 +169,7 @@ def match_programme(
             synonyms=synonyms,
         )
     prepared = replace(prepared, stopwatch=stopwatch)
-    cohort, embedding = prepared.cohort, prepared.embedding
+    cohort, parts = prepared.cohort, prepared.parts
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     all_rows = np.arange(mentee_count, dtype=np.int64)
     bonus_keys = _kept_pair_keys(prepared, keep_pairs)
@@ -183,7 +185,7 @@ def match_programme(
     solution = replace(
         solution,
         u=covered,
-        dual_bound=dual_bound(covered, solution.price, cohort.residual, embedding.slot_costs),
+        dual_bound=dual_bound(covered, solution.price, cohort.residual, parts.slot_costs),
     )
     with stopwatch.stage("outcome"):
         outcome = _outcome(
@@ -219,7 +221,7 @@ def _price_out(
     Scope: the mentee `rows` and the `mentors` mask (all mentors when None). Candidate lists are
     first taken at `start_price`; good starting prices mean fewer rounds, any prices stay exact.
     """
-    cohort, embedding = prepared.cohort, prepared.embedding
+    cohort, parts = prepared.cohort, prepared.parts
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
     width = max(mentor_count, 1)
     first = _scan(
@@ -253,7 +255,7 @@ def _price_out(
                     pair_mentor,
                     value,
                     cohort.residual,
-                    embedding.slot_costs,
+                    parts.slot_costs,
                     start=warm,
                 )
                 warm = solution.flow
@@ -341,16 +343,11 @@ def _scan(
     only_mentors: BoolArray | None = None,
     mentee_price: FloatArray | None = None,
 ) -> Scan:
-    """`scan` over the prepared cohort and its ruled-out pairs, timed as the run's "scan" stage."""
+    """The prepared cohort's pair scan, timed as the run's "scan" stage."""
     with prepared.stopwatch.stage("scan"):
-        return scan(
-            prepared.program,
-            prepared.cohort,
-            prepared.embedding,
-            prepared.skills,
+        return prepared.scanner.scan(
             rows,
             keep=keep,
-            ruled_out=prepared.ruled_out,
             price=price,
             mentor_keep=mentor_keep,
             only_mentors=only_mentors,
@@ -383,7 +380,7 @@ def _estimated_prices(prepared: _Prepared) -> FloatArray:
     price = np.zeros(mentor_count)
     if best.mentor_side is not None and best.mentor_side[0].size:
         best_rows, best_cols = best.mentor_side
-        margin = pair_values(cohort, prepared.embedding.weights, best_rows, best_cols)
+        margin = pair_values(cohort, prepared.parts.weights, best_rows, best_cols)
         np.maximum.at(price, best_cols, margin - sample.solution.u[best_rows])
     return price
 
@@ -392,7 +389,7 @@ def _values(prepared: _Prepared, keys: IntArray, bonus_keys: IntArray, change_pe
     """Exact pair values from the component definitions, plus the keep bonus for current pairings."""
     cohort = prepared.cohort
     rows, cols = np.divmod(keys, max(cohort.mentors.size, 1))
-    value = pair_values(cohort, prepared.embedding.weights, rows, cols)
+    value = pair_values(cohort, prepared.parts.weights, rows, cols)
     if bonus_keys.size:
         value[contains(bonus_keys, keys)] += change_penalty
     return value
@@ -437,8 +434,8 @@ def _outcome(
     keys: IntArray,
     rounds: int,
 ) -> MatchOutcome:
-    cohort, embedding = prepared.cohort, prepared.embedding
-    weights = embedding.weights
+    cohort = prepared.cohort
+    weights = prepared.parts.weights
     chosen = np.flatnonzero(solution.chosen)
     rows, cols = pair_mentee[chosen], pair_mentor[chosen]
     parts = components(cohort, rows, cols)
@@ -476,7 +473,7 @@ def _outcome(
     unmatched += unmatched_reasons(prepared.program, cohort, prepared.forbidden, matched, valid_count)
     residual_costs = {
         cohort.mentors.ids[col]: tuple(
-            float(cost) for cost in embedding.slot_costs[col, : cohort.residual[col]]
+            float(cost) for cost in prepared.parts.slot_costs[col, : cohort.residual[col]]
         )
         for col in range(cohort.mentors.size)
     }
@@ -528,16 +525,14 @@ def suggest_mentors(
         if mentee_id not in prepared.cohort.index_of:
             raise NotFound(f"employee {mentee_id} is not in the directory")
         raise InvalidRequest(f"employee {mentee_id} {prepared.excluded[mentee_id]}", field="mentee_id")
-    cohort, embedding = prepared.cohort, prepared.embedding
-    next_slot_cost = np.where(
-        cohort.residual > 0, embedding.slot_costs[:, 0] if embedding.slot_costs.size else 0.0, 0.0
-    )
+    cohort, slot_costs = prepared.cohort, prepared.parts.slot_costs
+    next_slot_cost = np.where(cohort.residual > 0, slot_costs[:, 0] if slot_costs.size else 0.0, 0.0)
     found = _scan(prepared, np.zeros(1, dtype=np.int64), keep=k, price=next_slot_cost)
     cols = found.mentor
     rows = found.mentee
     parts = components(cohort, rows, cols)
     load_component = 1.0 - cohort.locked_load[cols] / np.maximum(cohort.capacity[cols], 1)
-    weights = embedding.weights
+    weights = prepared.parts.weights
     suggestions: list[ProposedPair] = []
     for position in range(cols.size):
         breakdown = {name: float(parts[name][position]) for name in parts}

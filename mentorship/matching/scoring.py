@@ -8,8 +8,9 @@ Components (mentee i, mentor j):
   location         hours of shared 9-to-5 working time / 8
   load_spread      1 - (slot - 1) / capacity for the mentor slot the pair takes, so a mentor's
                    k-th mentee is worth less than the first and load spreads
-A pair's score is the weighted sum, weights normalised to sum to 1; every component but load_spread
-is an inner product of a mentee vector and a mentor vector, so a block of scores is one matrix product.
+A pair's score is the weighted sum, weights normalised to sum to 1. `components` computes it for
+arrays of pairs from these definitions; `score_parts` gives the same sum in the parts the C pair
+scan adds up for every valid pair.
 """
 
 from __future__ import annotations
@@ -54,20 +55,6 @@ def effective_weights(program: Program) -> dict[str, float]:
     return {name: value / total for name, value in raw.items()}
 
 
-@dataclass(frozen=True)
-class Embedding:
-    """Mentee and mentor vectors whose inner product is a pair's value before slot costs.
-
-    value[i, j] = sum of weighted components + the load_spread weight (the first slot's worth);
-    each further slot of mentor j then costs `slot_costs[j, k]`.
-    """
-
-    mentee: FloatArray
-    mentor: FloatArray
-    slot_costs: FloatArray
-    weights: dict[str, float]
-
-
 TIE_BREAK = 1e-11
 """Scan values exceed exact values by TIE_BREAK x (1 + cos(angle_i - angle_j)), at most 2e-11.
 
@@ -79,58 +66,59 @@ score use the exact values.
 """
 
 
+@dataclass(frozen=True)
+class ScoreParts:
+    """The score in the parts the pair scan (pair_scan.c) adds up pair by pair, and slot costs.
+
+    value[i, j] = base + sum over i's skill terms t: fit[t] * proficiency[j, t] + goal[t] * [j coaches t]
+                  + cross_department * [both departments known and different]
+                  + zone_gain[zone_i + 1, zone_j + 1]
+    where base is the first slot's load_spread worth; each further slot of mentor j then costs
+    `slot_costs[j, k]`. The scan adds the TIE_BREAK nudge from the angles.
+    """
+
+    weights: dict[str, float]
+    slot_costs: FloatArray
+    base: float
+    cross_department: float
+    zone_gain: FloatArray  # [zones + 1, zones + 1]; index 0 is an unknown zone (no gain)
+    term_start: IntArray  # [mentees + 1] into the term arrays (CSR by mentee row)
+    term_skill: IntArray
+    term_fit: FloatArray
+    term_goal: FloatArray
+    mentee_angle: FloatArray  # [mentee, (cos, sin)]
+    mentor_angle: FloatArray  # [mentor, (cos, sin)]
+
+
 def _circle(count: int, offset: float = 0.0) -> FloatArray:
     """Deterministic angles spread evenly by the golden ratio, as (cos, sin) columns."""
     angle = 2.0 * np.pi * ((np.arange(count) * 0.6180339887498949 + offset) % 1.0)
     return np.column_stack((np.cos(angle), np.sin(angle)))
 
 
-def embed(cohort: Cohort, weights: dict[str, float]) -> Embedding:
-    """Build the vectors and the slot-cost table for a cohort."""
-    mentees, mentors = cohort.mentees, cohort.mentors
-    departments = int(max(mentees.department.max(initial=-1), mentors.department.max(initial=-1))) + 1
+def score_parts(cohort: Cohort, weights: dict[str, float]) -> ScoreParts:
+    """The parts and the slot-cost table for a cohort."""
     zones = cohort.shared_hours.shape[0]
-
-    def one_hot(codes: IntArray, width: int) -> FloatArray:
-        table = np.zeros((len(codes), width))
-        known = codes >= 0
-        table[np.flatnonzero(known), codes[known]] = 1.0
-        return table
-
-    zone_hours = np.zeros((mentees.size, zones))
-    known_zone = mentees.time_zone >= 0
-    zone_hours[known_zone] = cohort.shared_hours[mentees.time_zone[known_zone]] / WORKDAY_HOURS
-    mentee = np.hstack(
-        (
-            weights["skill_fit"] * cohort.wish_weight,
-            weights["goal_overlap"] * cohort.goal_weight,
-            weights["cross_department"] * (mentees.department >= 0)[:, None].astype(np.float64),
-            -weights["cross_department"] * one_hot(mentees.department, departments),
-            weights["location"] * zone_hours,
-            np.ones((mentees.size, 1)),
-            TIE_BREAK * _circle(mentees.size),
-        )
-    )
-    mentor = np.hstack(
-        (
-            cohort.proficiency,
-            (cohort.proficiency > 0).astype(np.float64),
-            (mentors.department >= 0)[:, None].astype(np.float64),
-            one_hot(mentors.department, departments),
-            one_hot(mentors.time_zone, zones),
-            np.full((mentors.size, 1), weights["load_spread"] + TIE_BREAK),
-            _circle(mentors.size, offset=0.5),
-        )
-    )
+    zone_gain = np.zeros((zones + 1, zones + 1))
+    zone_gain[1:, 1:] = weights["location"] * cohort.shared_hours / WORKDAY_HOURS
+    fit = weights["skill_fit"] * cohort.wish_weight
+    goal = weights["goal_overlap"] * cohort.goal_weight
+    rows, skills = np.nonzero((fit != 0) | (goal != 0))
     width = int(cohort.residual.max(initial=0))
     slot = np.arange(width)[None, :] + cohort.locked_load[:, None]
     capacity = np.maximum(cohort.capacity, 1)[:, None]
-    slot_costs = weights["load_spread"] * slot / capacity
-    return Embedding(
-        mentee=np.ascontiguousarray(mentee),
-        mentor=np.ascontiguousarray(mentor),
-        slot_costs=slot_costs,
+    return ScoreParts(
         weights=weights,
+        slot_costs=weights["load_spread"] * slot / capacity,
+        base=weights["load_spread"],
+        cross_department=weights["cross_department"],
+        zone_gain=zone_gain,
+        term_start=np.searchsorted(rows, np.arange(cohort.mentees.size + 1)).astype(np.int64),
+        term_skill=skills.astype(np.int64),
+        term_fit=fit[rows, skills],
+        term_goal=goal[rows, skills],
+        mentee_angle=_circle(cohort.mentees.size),
+        mentor_angle=_circle(cohort.mentors.size, offset=0.5),
     )
 
 

@@ -18,12 +18,13 @@ integers, so the certificate is exact and does not trust the flow kernel.
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import numpy.typing as npt
+
+from mentorship.matching.native import kernels
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -193,18 +194,9 @@ def _warm_limit(mentee_count: int, mentor_count: int, arcs: int) -> int:
     return max(1, WARM_WORK_PER_ARC * arcs // max(mentee_count + mentor_count, 1))
 
 
-KERNEL_MODULE = "mentorship.matching._augmenting_paths"
-"""The compiled augmenting_paths.c: built by `pip install` (setuptools) and by the Lambda build."""
-
-
 @cache
 def _kernel() -> ctypes.CDLL:
-    spec = importlib.util.find_spec(KERNEL_MODULE)
-    if spec is None or spec.origin is None:
-        raise ImportError(
-            f"{KERNEL_MODULE} is not built: run `pip install -e .` (or `make`) to compile augmenting_paths.c"
-        )
-    library = ctypes.CDLL(spec.origin)
+    library = kernels()
     array = np.ctypeslib.ndpointer(dtype=np.int64, flags="C_CONTIGUOUS")
     library.solve_b_matching.restype = ctypes.c_int64
     count = ctypes.c_int64

@@ -140,10 +140,12 @@ def test_matching_artifact_solves_from_the_artifact_alone_without_scipy_or_panda
         "mentorship.matching.solver",
         prelude=SOLVE_TINY_COHORT,
     )
-    # Then everything came from the artifact, with numpy and the project's own kernel and no more,
-    # and the kernel found the optimum: mentor 0's one slot goes to mentee 1, mentee 0 takes mentor 1
-    assert kernels == ["_augmenting_paths.so"]
-    assert loaded == {"heavy": ["numpy"], "outside": [], "solved": [[1, 2], 1.5]}
+    # Then everything came from the artifact, with numpy and the project's own kernels and no more;
+    # the flow kernel found the optimum (mentor 0's one slot goes to mentee 1, mentee 0 takes
+    # mentor 1), and the engine, scanning pairs with the scan kernel, paired the SQL learner with
+    # the SQL coach
+    assert kernels == ["_kernels.so"]
+    assert loaded == {"heavy": ["numpy"], "outside": [], "solved": [[[1, 2], 1.5], [["1", "2"]]]}
     assert not (artifacts / "pandas").exists()
     assert not (artifacts / "ortools").exists()
 
@@ -156,5 +158,15 @@ def solve_tiny_cohort():
     solution = solve(2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([0.8, 0.6, 0.9]),
                      np.array([1, 1]), np.zeros((2, 1)))
     chosen = np.flatnonzero(solution.chosen).tolist()
-    return [chosen, round(solution.objective, 9)]
+    from datetime import date
+    from mentorship.matching import match_programme
+    from mentorship.models import CoachableSkill, Employee, LearningWish, Program, ProgramKind
+    coach = Employee(employee_id="1", display_name="Ada Coach", mentor_opt_in=True, mentor_capacity=1,
+                     coach_skills=(CoachableSkill(name="SQL", proficiency=5),))
+    learner = Employee(employee_id="2", display_name="Bo Learner", mentee_opt_in=True,
+                       learn_skills=(LearningWish(name="sql", priority=3),))
+    programme = Program(program_id="p", name="P", kind=ProgramKind.SKILLS)
+    outcome = match_programme(programme, [coach, learner], today=date(2026, 11, 27))
+    pairs = [[pair.mentor_id, pair.mentee_id] for pair in outcome.pairs]
+    return [[chosen, round(solution.objective, 9)], pairs]
 """

@@ -152,14 +152,14 @@ def test_importing_the_webhook_handler_alone_loads_neither() -> None:
     assert json.loads(result.stdout) == []
 
 
-def test_matching_build_cross_compiles_the_flow_kernel_for_the_lambda_architecture(
+def test_matching_build_cross_compiles_the_kernels_for_the_lambda_architecture(
     template_document: dict[str, Any],
 ) -> None:
     # Given functions that run on arm64 and the matching build target with its default compiler
     assert template_document["Globals"]["Function"]["Architectures"] == ["arm64"]
     recipe = _build_recipe("MatchingFunction")
-    # Then it drops any kernel built for this machine and compiles the C kernel for arm64 Linux
+    # Then it drops any kernel built for this machine and compiles both C kernels for arm64 Linux
     assert "-name '*.so' -delete" in recipe
     assert "ziglang cc -target aarch64-linux-gnu" in recipe
-    assert "mentorship/matching/augmenting_paths.c" in recipe
+    assert "mentorship/matching/augmenting_paths.c mentorship/matching/pair_scan.c" in recipe
     assert recipe.index("-delete") < recipe.index("augmenting_paths.c")

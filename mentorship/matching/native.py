@@ -1,0 +1,39 @@
+"""The engine's compiled kernels (augmenting_paths.c, pair_scan.c), one library loaded with ctypes.
+
+Plain C with no Python API: one build serves every Python version, and the Lambda build
+cross-compiles the same files for arm64. ctypes releases the GIL during a call, so the pair scan
+runs one call per core from a thread pool.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
+KERNELS_MODULE = "mentorship.matching._kernels"
+"""Built by `pip install` (setuptools) and by the Lambda build (the Makefile)."""
+
+
+@cache
+def kernels() -> ctypes.CDLL:
+    """The loaded library; signatures are declared by the modules that call it."""
+    spec = importlib.util.find_spec(KERNELS_MODULE)
+    if spec is None or spec.origin is None:
+        raise ImportError(
+            f"{KERNELS_MODULE} is not built: run `pip install -e .` (or `make`) to compile the C kernels"
+        )
+    return ctypes.CDLL(spec.origin)
+
+
+def cores() -> int:
+    """CPUs this process may run on (a Lambda's vCPUs grow with its memory setting)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@cache
+def workers() -> ThreadPoolExecutor:
+    """One thread per core for kernel calls, kept for the life of the process (warm Lambdas too)."""
+    return ThreadPoolExecutor(max_workers=cores(), thread_name_prefix="kernel")

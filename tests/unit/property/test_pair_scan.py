@@ -1,0 +1,141 @@
+"""The C pair scan against an independent enumeration of every pair (benchmarks.baselines.pairs).
+
+The pricing loop's proof rests on three facts about a scan: it sees exactly the valid pairs, it
+keeps each mentee's best, and what it leaves behind is bounded by `left_behind`. These tests check
+each at random prices on random small companies, and that scanning on several cores changes nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.baselines.pairs import iterate_pairs
+from mentorship.matching import candidates, engine
+from mentorship.matching.candidates import Scan
+from mentorship.matching.cohort import Cohort
+from mentorship.models import Program, ProgramKind
+from sandbox.workforce import WorkforceSpec, generate_workforce
+from tests.unit.property.people import TODAY
+from tests.unit.property.test_matching_properties import Case, cases
+
+NUDGE = 2.5e-11
+"""Scan values may exceed exact values by the tie-break nudge (at most 2e-11) and rounding."""
+
+
+def _prepared(program: Program, people: list, history: list) -> engine._Prepared:  # type: ignore[type-arg]
+    return engine._prepare(
+        program,
+        people,
+        today=TODAY,
+        history=history,
+        locked=(),
+        only_mentees=None,
+        keep_pairs=set(),
+        synonyms=None,
+    )
+
+
+def _oracle(case: Case, cohort: Cohort) -> tuple[np.ndarray, np.ndarray]:
+    """(value, valid) for every mentee x mentor, from code that shares nothing with the scan."""
+    value = np.zeros((cohort.mentees.size, cohort.mentors.size))
+    valid = np.zeros(value.shape, dtype=np.bool_)
+    weights = engine.effective_weights(case.program)
+    for chunk in iterate_pairs(case.program, cohort, weights, case.history):
+        value[chunk.start : chunk.stop] = chunk.value
+        valid[chunk.start : chunk.stop] = chunk.valid
+    return value, valid
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=cases(),
+    seed=st.integers(0, 2**32 - 1),
+    keep=st.integers(0, 2),
+    mentor_keep=st.integers(0, 2),
+    masked=st.booleans(),
+)
+def test_a_scan_sees_every_valid_pair_keeps_the_best_and_bounds_the_rest(
+    case: Case, seed: int, keep: int, mentor_keep: int, masked: bool
+) -> None:
+    # Given a random small company, random mentor and mentee prices and perhaps only some mentors
+    prepared = _prepared(case.program, case.people, case.history)
+    cohort = prepared.cohort
+    value, valid = _oracle(case, cohort)
+    rng = np.random.default_rng(seed)
+    price = rng.uniform(0.0, 0.5, cohort.mentors.size)
+    mentee_price = rng.uniform(0.0, 0.5, cohort.mentees.size)
+    only = rng.random(cohort.mentors.size) < 0.6 if masked else None
+    if only is not None:
+        valid &= only[None, :]
+    # When every mentee is scanned
+    rows = np.arange(cohort.mentees.size, dtype=np.int64)
+    scan = prepared.scanner.scan(
+        rows, keep=keep, price=price, mentor_keep=mentor_keep, only_mentors=only, mentee_price=mentee_price
+    )
+    adjusted = np.where(valid, value - price[None, :] - mentee_price[:, None], -np.inf)
+    # Then it counted exactly the valid pairs and kept only valid ones
+    assert scan.valid_count.tolist() == valid.sum(axis=1).tolist()
+    kept = np.zeros(valid.shape, dtype=np.bool_)
+    kept[scan.mentee, scan.mentor] = True
+    assert not (kept & ~valid).any()
+    for row in range(cohort.mentees.size):
+        left = adjusted[row][valid[row] & ~kept[row]]
+        # every pair it left behind is bounded by left_behind, which is no looser than the best of them
+        if left.size:
+            assert left.max() <= scan.left_behind[row] + 1e-12
+            assert scan.left_behind[row] <= left.max() + NUDGE
+        else:
+            assert scan.left_behind[row] == -np.inf
+        # and the mentee's best pair is among those kept
+        if keep and valid[row].any():
+            assert adjusted[row][kept[row]].max() >= adjusted[row].max() - NUDGE
+    if mentor_keep:
+        _assert_mentor_lists(scan, adjusted, valid, mentor_keep)
+
+
+def _assert_mentor_lists(scan: Scan, adjusted: np.ndarray, valid: np.ndarray, mentor_keep: int) -> None:
+    assert scan.mentor_side is not None
+    listed = np.zeros(valid.shape, dtype=np.bool_)
+    listed[scan.mentor_side[0], scan.mentor_side[1]] = True
+    assert not (listed & ~valid).any()
+    assert listed.sum(axis=0).tolist() == np.minimum(valid.sum(axis=0), mentor_keep).tolist()
+    for col in np.flatnonzero(listed.any(axis=0)):
+        others = adjusted[:, col][valid[:, col] & ~listed[:, col]]
+        if others.size:
+            assert others.max() <= adjusted[:, col][listed[:, col]].min() + NUDGE
+
+
+@pytest.mark.parametrize("kind", [ProgramKind.SKILLS, ProgramKind.TRADITIONAL])
+def test_scanning_on_several_cores_gives_the_same_result_as_one_call(
+    kind: ProgramKind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a seeded company and prices
+    people = generate_workforce(WorkforceSpec(employees=1200, seed=3))
+    program = Program(program_id="cores", name="Cores", kind=kind)
+    prepared = _prepared(program, people, [])
+    cohort = prepared.cohort
+    price = np.random.default_rng(1).uniform(0.0, 0.3, cohort.mentors.size)
+    rows = np.arange(cohort.mentees.size, dtype=np.int64)
+
+    def run() -> Scan:
+        return prepared.scanner.scan(rows, keep=3, price=price, mentor_keep=2)
+
+    # When it is scanned in one call, then split over three calls on the thread pool
+    monkeypatch.setattr(candidates, "SPLIT_MIN_ROWS", 1 << 30)
+    single = run()
+    monkeypatch.setattr(candidates, "SPLIT_MIN_ROWS", 0)
+    monkeypatch.setattr(candidates, "cores", lambda: 3)
+    split = run()
+    # Then every output is identical
+    assert single.mentee.tolist() == split.mentee.tolist()
+    assert single.mentor.tolist() == split.mentor.tolist()
+    assert single.left_behind.tolist() == split.left_behind.tolist()
+    assert single.valid_count.tolist() == split.valid_count.tolist()
+    assert single.mentor_side is not None
+    assert split.mentor_side is not None
+    assert single.mentor_side[0].tolist() == split.mentor_side[0].tolist()
+    assert single.mentor_side[1].tolist() == split.mentor_side[1].tolist()
+    assert single.mentee.size > cohort.mentees.size  # several kept per mentee: a real comparison
