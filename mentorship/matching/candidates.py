@@ -31,6 +31,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 SPLIT_MIN_ROWS = 256
 """Fewer mentees than this are scanned in one call: a thread hand-off would cost more than it saves."""
+ENTRY_CODES_MAX_BYTES = 64 << 20
+"""Up to this size each block entry carries its mentor's proficiency codes, so the scan reads them
+in sequence rather than jumping to the mentor's row (large skill catalogues fall back to that)."""
 _NO_LEVEL_LIMIT = 1 << 62
 
 
@@ -70,7 +73,7 @@ class _Cohort(ctypes.Structure):
         + _fields(ctypes.c_int64, "entry_count")
         + _fields(
             ctypes.c_void_p,
-            "block_start block_level block_skill entry_mentor entry_department entry_zone "
+            "block_start block_level block_skill entry_mentor entry_code entry_department entry_zone "
             "entry_language entry_boss entry_cos entry_sin",
         )
         + _fields(ctypes.c_int64, "zone_width")
@@ -84,7 +87,7 @@ class _Cohort(ctypes.Structure):
 class _Request(ctypes.Structure):
     _fields_ = (
         _fields(ctypes.c_int64, "count")
-        + _fields(ctypes.c_void_p, "rows entry_price mentee_price entry_allowed")
+        + _fields(ctypes.c_void_p, "rows entry_price mentee_price")
         + _fields(ctypes.c_int64, "keep mentor_keep")
     )
 
@@ -120,6 +123,13 @@ def mentor_level_limits(program: Program, mentee_level: IntArray) -> tuple[IntAr
     return np.where(known, low, 1), np.where(known, high, 0)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    cohort: _Cohort
+    arrays: dict[str, npt.NDArray[Any]]  # what the struct points into, kept alive with it
+    block_mentor: IntArray
+
+
 class PairScanner:
     """The cohort laid out for pair_scan.c once, scanned many times at different prices."""
 
@@ -148,13 +158,11 @@ class PairScanner:
         level_low, level_high = mentor_level_limits(program, mentees.level)
         zone_width = cohort.shared_hours.shape[0] + 1
         boss = cohort.tree.parent
-        by_mentor = np.argsort(block_mentor, kind="stable")
-        self.block_mentor = block_mentor
 
         def entries(values: npt.NDArray[Any]) -> npt.NDArray[np.int32]:
             return np.ascontiguousarray(values[block_mentor], dtype=np.int32)
 
-        self._keep_alive: dict[str, npt.NDArray[Any]] = {
+        self._fixed: dict[str, npt.NDArray[Any]] = {
             "wish_start": np.concatenate(([0], np.cumsum(self.wish_count))).astype(np.int64),
             "wish_block": np.ascontiguousarray(wish_block[by_row], dtype=np.int64),
             "term_start": parts.term_start,
@@ -163,56 +171,87 @@ class PairScanner:
             "term_goal": parts.term_goal,
             "mentee_department": mentees.department,
             "mentee_zone": mentees.time_zone,
-            "mentee_cos": np.ascontiguousarray(parts.mentee_angle[:, 0]),
-            "mentee_sin": np.ascontiguousarray(parts.mentee_angle[:, 1]),
-            "level_low": np.ascontiguousarray(level_low, dtype=np.int64),
-            "level_high": np.ascontiguousarray(level_high, dtype=np.int64),
+            "mentee_cos": parts.mentee_angle[:, 0],
+            "mentee_sin": parts.mentee_angle[:, 1],
+            "level_low": level_low.astype(np.int64),
+            "level_high": level_high.astype(np.int64),
             "mentee_language": mentees.language_set,
             "except_start": ruled_out.start,
             "except_mentor": ruled_out.mentor,
-            "proficiency_code": np.ascontiguousarray(codes.reshape(cohort.proficiency.shape), dtype=np.uint8),
-            "code_value": np.ascontiguousarray(code_value, dtype=np.float64),
-            "mentor_entry_start": np.searchsorted(
-                block_mentor[by_mentor], np.arange(mentors.size + 1)
-            ).astype(np.int64),
-            "mentor_entry": by_mentor.astype(np.int64),
-            "block_start": np.searchsorted(block_of_entry, np.arange(order.size + 1)).astype(np.int64),
-            "block_level": np.ascontiguousarray(mentors.level[block_mentor], dtype=np.int64),
+            "proficiency_code": codes.reshape(cohort.proficiency.shape).astype(np.uint8),
+            "code_value": code_value.astype(np.float64),
             "block_skill": order.astype(np.int64),
+            "zone_gain": parts.zone_gain,
+        }
+        # Per block entry (one per mentor and coached skill), in block order.
+        self._entries: dict[str, npt.NDArray[Any]] = {
+            "block_level": mentors.level[block_mentor].astype(np.int64),
             "entry_mentor": block_mentor.astype(np.int32),
             "entry_department": entries(mentors.department),
             "entry_zone": entries(mentors.time_zone),
             "entry_language": entries(mentors.language_set),
-            "entry_cos": np.ascontiguousarray(parts.mentor_angle[block_mentor, 0], dtype=np.float32),
-            "entry_sin": np.ascontiguousarray(parts.mentor_angle[block_mentor, 1], dtype=np.float32),
-            "zone_gain": np.ascontiguousarray(parts.zone_gain, dtype=np.float64),
+            "entry_cos": parts.mentor_angle[block_mentor, 0].astype(np.float32),
+            "entry_sin": parts.mentor_angle[block_mentor, 1].astype(np.float32),
         }
+        if block_mentor.size * cohort.proficiency.shape[1] <= ENTRY_CODES_MAX_BYTES:
+            self._entries["entry_code"] = self._fixed["proficiency_code"][block_mentor]
         if program.exclude_shared_manager:
-            self._keep_alive["mentee_boss"] = np.ascontiguousarray(boss[mentees.people])
-            self._keep_alive["entry_boss"] = entries(boss[mentors.people])
+            self._fixed["mentee_boss"] = boss[mentees.people]
+            self._entries["entry_boss"] = entries(boss[mentors.people])
         if program.min_time_zone_overlap_hours is not None:
             allowed = np.zeros((zone_width, zone_width), dtype=np.uint8)
             allowed[1:, 1:] = cohort.shared_hours >= program.min_time_zone_overlap_hours - 1e-9
-            self._keep_alive["zone_allowed"] = allowed
+            self._fixed["zone_allowed"] = allowed
         if program.require_shared_language:
-            self._keep_alive["language_allowed"] = cohort.language_overlap.astype(np.uint8)
-        for name, array in self._keep_alive.items():
-            if not array.flags.c_contiguous:
-                self._keep_alive[name] = np.ascontiguousarray(array)
-        terms = np.diff(parts.term_start)
-        self._cohort = _Cohort(
-            **{name: _pointer(array) for name, array in self._keep_alive.items()},
-            skill_count=cohort.proficiency.shape[1],
-            code_count=code_value.size,
-            max_terms=int(terms.max(initial=0)),
-            max_wishes=int(self.wish_count.max(initial=0)),
-            entry_count=block_mentor.size,
-            zone_width=zone_width,
-            language_sets=len(cohort.language_sets),
-            base=parts.base,
-            cross_department=parts.cross_department,
-            tie_break=TIE_BREAK,
+            self._fixed["language_allowed"] = cohort.language_overlap.astype(np.uint8)
+        self._fixed = {name: np.ascontiguousarray(array) for name, array in self._fixed.items()}
+        self._block_of_entry = block_of_entry
+        self._block_count = order.size
+        self._scalars: dict[str, Any] = {
+            "skill_count": cohort.proficiency.shape[1],
+            "code_count": code_value.size,
+            "max_terms": int(np.diff(parts.term_start).max(initial=0)),
+            "max_wishes": int(self.wish_count.max(initial=0)),
+            "zone_width": zone_width,
+            "language_sets": len(cohort.language_sets),
+            "base": parts.base,
+            "cross_department": parts.cross_department,
+            "tie_break": TIE_BREAK,
+        }
+        self._all = self._layout(None)
+        self._last_restricted: tuple[bytes, _Layout] | None = None
+
+    def _layout(self, entry_mask: BoolArray | None) -> _Layout:
+        """The C view of the blocks, or of only the entries in `entry_mask`: a scan restricted to
+        a few mentors then costs in proportion to their entries, not to every entry."""
+        block_mentor, block_of_entry = self._entries["entry_mentor"].astype(np.int64), self._block_of_entry
+        arrays = dict(self._fixed)
+        for name, array in self._entries.items():
+            arrays[name] = array if entry_mask is None else np.ascontiguousarray(array[entry_mask])
+        if entry_mask is not None:
+            block_mentor, block_of_entry = block_mentor[entry_mask], block_of_entry[entry_mask]
+        by_mentor = np.argsort(block_mentor, kind="stable")
+        arrays["mentor_entry_start"] = np.searchsorted(
+            block_mentor[by_mentor], np.arange(self.mentor_count + 1)
+        ).astype(np.int64)
+        arrays["mentor_entry"] = by_mentor.astype(np.int64)
+        arrays["block_start"] = np.searchsorted(block_of_entry, np.arange(self._block_count + 1)).astype(
+            np.int64
         )
+        cohort = _Cohort(
+            **{name: _pointer(array) for name, array in arrays.items()},
+            entry_count=block_mentor.size,
+            **self._scalars,
+        )
+        return _Layout(cohort=cohort, arrays=arrays, block_mentor=block_mentor)
+
+    def _restricted(self, only_mentors: BoolArray) -> _Layout:
+        """The layout for some mentors, kept for the next call (a sampled market reuses its mask)."""
+        mask = np.ascontiguousarray(only_mentors, dtype=np.bool_)
+        key = mask.tobytes()
+        if self._last_restricted is None or self._last_restricted[0] != key:
+            self._last_restricted = (key, self._layout(mask[self._entries["entry_mentor"]]))
+        return self._last_restricted[1]
 
     def scan(
         self,
@@ -231,75 +270,98 @@ class PairScanner:
         `only_mentors` restricts the scan to some mentors (those whose price fell, when
         refreshing bounds)."""
         rows = np.ascontiguousarray(rows, dtype=np.int64)
-        left_behind = np.full(self.mentee_count, -np.inf)
-        valid_count = np.zeros(self.mentee_count, dtype=np.int64)
+        layout = self._all if only_mentors is None else self._restricted(only_mentors)
         capacity = self.wish_count[rows] * keep
         out_start = (np.cumsum(capacity) - capacity).astype(np.int64)
-        out_count = np.zeros(rows.size, dtype=np.int64)
+        left_behind = np.full(self.mentee_count, -np.inf)
+        valid_count = np.zeros(self.mentee_count, dtype=np.int64)
         out_mentor = np.zeros(int(capacity.sum()), dtype=np.int64)
-        out_value = np.zeros(out_mentor.size)
-        # Per block entry, read in sequence by the kernel.
-        entry_price = None if price is None else price[self.block_mentor].astype(np.float64)
-        entry_allowed = None if only_mentors is None else only_mentors[self.block_mentor].astype(np.uint8)
-        inputs = [
-            entry_price,
-            None if mentee_price is None else np.ascontiguousarray(mentee_price, dtype=np.float64),
-            entry_allowed,
-        ]
+        shared = {
+            "left_behind": left_behind,
+            "valid_count": valid_count,
+            "out_mentor": out_mentor,
+            "out_value": np.zeros(int(capacity.sum())),
+            # per block entry, read in sequence by the kernel
+            "entry_price": None if price is None else price[layout.block_mentor].astype(np.float64),
+            "mentee_price": None if mentee_price is None else mentee_price.astype(np.float64),
+        }
+        # Interleaved parts, one call each on the thread pool; every mentee's output has its place.
         parts = 1 if rows.size < SPLIT_MIN_ROWS else cores()
-        sides: list[tuple[FloatArray, IntArray]] = []
-        calls = []
-        for part in range(parts):
-            positions = np.arange(part, rows.size, parts, dtype=np.int64)
-            side = (
-                np.full((self.mentor_count, mentor_keep), -np.inf),
-                np.full((self.mentor_count, mentor_keep), -1, dtype=np.int64),
-            )
-            sides.append(side)
-            part_rows = rows[positions]
-            part_start = out_start[positions]
-            part_count = np.zeros(positions.size, dtype=np.int64)
-            request = _Request(
-                count=positions.size,
-                rows=_pointer(part_rows),
-                entry_price=_pointer(inputs[0]),
-                mentee_price=_pointer(inputs[1]),
-                entry_allowed=_pointer(inputs[2]),
-                keep=keep,
-                mentor_keep=mentor_keep,
-            )
-            result = _Result(
-                out_start=_pointer(part_start),
-                out_count=_pointer(part_count),
-                out_mentor=_pointer(out_mentor),
-                out_value=_pointer(out_value),
-                left_behind=_pointer(left_behind),
-                valid_count=_pointer(valid_count),
-                side_value=_pointer(side[0]) if mentor_keep else None,
-                side_mentee=_pointer(side[1]) if mentor_keep else None,
-            )
-            calls.append((positions, part_rows, part_start, part_count, request, result))
+        calls = [
+            _Call.prepare(rows, out_start, np.arange(part, rows.size, parts), self.mentor_count, mentor_keep)
+            for part in range(parts)
+        ]
         kernel = _scan_kernel()
-        run = [
-            workers().submit(kernel, ctypes.byref(self._cohort), ctypes.byref(call[4]), ctypes.byref(call[5]))
+        running = [
+            workers().submit(kernel, ctypes.byref(layout.cohort), *call.arguments(shared, keep, mentor_keep))
             for call in calls
         ]
-        if any(future.result() != 0 for future in run):
+        if any(future.result() != 0 for future in running):
             raise MemoryError("the pair scan could not allocate its working memory")
-        for positions, _, _, part_count, _, _ in calls:
-            out_count[positions] = part_count
-        slot = np.arange(out_mentor.size) - np.repeat(out_start, capacity)
+        out_count = np.zeros(rows.size, dtype=np.int64)
+        for call in calls:
+            out_count[call.positions] = call.arrays["out_count"]
+        slot = np.arange(capacity.sum()) - np.repeat(out_start, capacity)
         kept = slot < np.repeat(out_count, capacity)
-        mentee = np.repeat(rows, capacity)[kept]
-        keys = np.sort(mentee * max(self.mentor_count, 1) + out_mentor[kept])
         width = max(self.mentor_count, 1)
+        keys = np.sort(np.repeat(rows, capacity)[kept] * width + out_mentor[kept])
         return Scan(
             mentee=keys // width,
             mentor=keys % width,
             left_behind=left_behind,
             valid_count=valid_count,
-            mentor_side=_merge_sides(sides, mentor_keep) if mentor_keep else None,
+            mentor_side=_merge_sides([call.side for call in calls], mentor_keep) if mentor_keep else None,
         )
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One kernel call's own mentees, output places and per-mentor table."""
+
+    positions: IntArray
+    arrays: dict[str, npt.NDArray[Any]]
+    side: tuple[FloatArray, IntArray]
+
+    @classmethod
+    def prepare(
+        cls, rows: IntArray, out_start: IntArray, positions: IntArray, mentor_count: int, mentor_keep: int
+    ) -> _Call:
+        return cls(
+            positions=positions,
+            arrays={
+                "rows": rows[positions],
+                "out_start": out_start[positions],
+                "out_count": np.zeros(positions.size, dtype=np.int64),
+            },
+            side=(
+                np.full((mentor_count, mentor_keep), -np.inf),
+                np.full((mentor_count, mentor_keep), -1, dtype=np.int64),
+            ),
+        )
+
+    def arguments(
+        self, shared: dict[str, npt.NDArray[Any] | None], keep: int, mentor_keep: int
+    ) -> tuple[Any, Any]:
+        request = _Request(
+            count=self.positions.size,
+            rows=_pointer(self.arrays["rows"]),
+            entry_price=_pointer(shared["entry_price"]),
+            mentee_price=_pointer(shared["mentee_price"]),
+            keep=keep,
+            mentor_keep=mentor_keep,
+        )
+        result = _Result(
+            out_start=_pointer(self.arrays["out_start"]),
+            out_count=_pointer(self.arrays["out_count"]),
+            out_mentor=_pointer(shared["out_mentor"]),
+            out_value=_pointer(shared["out_value"]),
+            left_behind=_pointer(shared["left_behind"]),
+            valid_count=_pointer(shared["valid_count"]),
+            side_value=_pointer(self.side[0]) if mentor_keep else None,
+            side_mentee=_pointer(self.side[1]) if mentor_keep else None,
+        )
+        # byref keeps the structures alive for as long as the call's arguments are referenced
+        return ctypes.byref(request), ctypes.byref(result)
 
 
 def _merge_sides(sides: list[tuple[FloatArray, IntArray]], keep: int) -> tuple[IntArray, IntArray]:

@@ -56,6 +56,8 @@ typedef struct {
     const i64 *block_level;       /* ascending within a block */
     const i64 *block_skill;
     const int32_t *entry_mentor;
+    const uint8_t *entry_code;    /* [entry][skill] (its mentor's proficiency_code row), read in
+                                     sequence; NULL: read the mentor's row instead */
     const int32_t *entry_department;
     const int32_t *entry_zone;
     const int32_t *entry_language;
@@ -78,7 +80,6 @@ typedef struct {
     const i64 *rows;
     const double *entry_price;    /* per entry, its mentor's price; NULL: no price */
     const double *mentee_price;   /* NULL: no price */
-    const uint8_t *entry_allowed; /* per entry, is its mentor scanned; NULL: all are */
     i64 keep;
     i64 mentor_keep;              /* 0: no per-mentor lists */
 } Request;
@@ -154,12 +155,14 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
     const i64 zw = c->zone_width, code_count = c->code_count, skill_count = c->skill_count;
     const uint8_t *const proficiency_code = c->proficiency_code;
     const int32_t *const entry_mentor = c->entry_mentor, *const entry_department = c->entry_department;
+    const uint8_t *const entry_code = c->entry_code;
     const int32_t *const entry_zone = c->entry_zone, *const entry_language = c->entry_language;
     const int32_t *const entry_boss = c->entry_boss;
     const float *const entry_cos = c->entry_cos, *const entry_sin = c->entry_sin;
     const double *const entry_price = q->entry_price, *const zone_gain = c->zone_gain;
-    const uint8_t *const entry_allowed = q->entry_allowed, *const zone_allowed = c->zone_allowed;
+    const uint8_t *const zone_allowed = c->zone_allowed;
     const double base = c->base, cross_department = c->cross_department, tie_break = c->tie_break;
+    const i64 mentor_keep = q->mentor_keep;
     for (i64 n = 0; n < q->count; n++) {
         const i64 row = q->rows[n];
         const double mentee_price = q->mentee_price ? q->mentee_price[row] : 0.0;
@@ -188,9 +191,9 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
             mark_exceptions(c, row, lo, hi, blocked, 1);
             i64 filled = 0;
             for (i64 at = lo; at < hi; at++) {
-                if ((entry_allowed && !entry_allowed[at]) || blocked[at]) continue;
+                if (blocked[at]) continue;
                 const i64 col = entry_mentor[at];
-                const uint8_t *const codes = proficiency_code + col * skill_count;
+                const uint8_t *const codes = entry_code ? entry_code + at * skill_count : proficiency_code + col * skill_count;
                 int seen_before = 0; /* the pair belongs to the block of an earlier shared skill */
                 for (i64 k = 0; k < earlier; k++) seen_before |= codes[earlier_skill[k]];
                 if (seen_before) continue;
@@ -205,7 +208,7 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
                 v += tie_break * (1.0 + ec * entry_cos[at] + es * entry_sin[at]);
                 if (entry_price) v -= entry_price[at];
                 v -= mentee_price;
-                if (q->mentor_keep) offer_mentor(q, r, col, v, row);
+                if (mentor_keep) offer_mentor(q, r, col, v, row);
                 if (filled == keep && !better(v, col, top_value[keep - 1], top_mentor[keep - 1])) continue;
                 i64 place = filled < keep ? filled++ : keep - 1;
                 while (place > 0 && better(v, col, top_value[place - 1], top_mentor[place - 1])) {
