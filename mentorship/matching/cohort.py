@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -60,6 +61,17 @@ class Side:
 
 
 @dataclass(frozen=True)
+class SkillTerms:
+    """Per mentee row (CSR), the skills it wishes to learn or names in a goal: a pair's score reads
+    only these few of the catalogue's skills."""
+
+    start: IntArray  # [mentees + 1] into the arrays below
+    skill: IntArray
+    wish: FloatArray  # wish_weight[row, skill]
+    goal: FloatArray  # goal_weight[row, skill]
+
+
+@dataclass(frozen=True)
 class Cohort:
     """Everything matching one programme needs, as arrays."""
 
@@ -82,6 +94,16 @@ class Cohort:
     residual: IntArray  # per mentor: capacity left after locked pairings
     locked_load: IntArray  # per mentor: locked pairings already held
     focus: frozenset[int]
+
+    @cached_property
+    def skill_terms(self) -> SkillTerms:
+        rows, skills = np.nonzero((self.wish_weight != 0) | (self.goal_weight != 0))
+        return SkillTerms(
+            start=np.searchsorted(rows, np.arange(self.mentees.size + 1)).astype(np.int64),
+            skill=skills.astype(np.int64),
+            wish=self.wish_weight[rows, skills],
+            goal=self.goal_weight[rows, skills],
+        )
 
 
 def build_tree(directory: Sequence[Employee], index_of: Mapping[str, int]) -> OrgTree:
@@ -317,4 +339,4 @@ def build_cohort(
     )
 
 
-__all__ = ["WORKDAY_HOURS", "Cohort", "OrgTree", "Side", "build_cohort", "pool_exclusion"]
+__all__ = ["WORKDAY_HOURS", "Cohort", "OrgTree", "Side", "SkillTerms", "build_cohort", "pool_exclusion"]

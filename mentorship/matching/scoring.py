@@ -101,9 +101,7 @@ def score_parts(cohort: Cohort, weights: dict[str, float]) -> ScoreParts:
     zones = cohort.shared_hours.shape[0]
     zone_gain = np.zeros((zones + 1, zones + 1))
     zone_gain[1:, 1:] = weights["location"] * cohort.shared_hours / WORKDAY_HOURS
-    fit = weights["skill_fit"] * cohort.wish_weight
-    goal = weights["goal_overlap"] * cohort.goal_weight
-    rows, skills = np.nonzero((fit != 0) | (goal != 0))
+    terms = cohort.skill_terms
     width = int(cohort.residual.max(initial=0))
     slot = np.arange(width)[None, :] + cohort.locked_load[:, None]
     capacity = np.maximum(cohort.capacity, 1)[:, None]
@@ -113,17 +111,17 @@ def score_parts(cohort: Cohort, weights: dict[str, float]) -> ScoreParts:
         base=weights["load_spread"],
         cross_department=weights["cross_department"],
         zone_gain=zone_gain,
-        term_start=np.searchsorted(rows, np.arange(cohort.mentees.size + 1)).astype(np.int64),
-        term_skill=skills.astype(np.int64),
-        term_fit=fit[rows, skills],
-        term_goal=goal[rows, skills],
+        term_start=terms.start,
+        term_skill=terms.skill,
+        term_fit=weights["skill_fit"] * terms.wish,
+        term_goal=weights["goal_overlap"] * terms.goal,
         mentee_angle=_circle(cohort.mentees.size),
         mentor_angle=_circle(cohort.mentors.size, offset=0.5),
     )
 
 
-PAIRS_PER_CHUNK = 1 << 17
-"""Pairs scored at a time from the definitions: bounds the [pairs, skills] temporaries to ~40 MB."""
+PAIRS_PER_CHUNK = 1 << 20
+"""Pairs scored at a time from the definitions: bounds the [pairs x mentee skill terms] temporaries."""
 
 
 def components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> dict[str, FloatArray]:
@@ -144,15 +142,23 @@ def components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> 
 
 def _components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) -> dict[str, FloatArray]:
     mentees, mentors = cohort.mentees, cohort.mentors
-    proficiency = cohort.proficiency[mentor_cols]
+    # Only the mentee's own wished and goal skills can contribute: sum over those, pair by pair.
+    terms = cohort.skill_terms
+    first = terms.start[mentee_rows]
+    counts = terms.start[mentee_rows + 1] - first
+    pair = np.repeat(np.arange(mentee_rows.size), counts)
+    at = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts - first, counts)
+    proficiency = cohort.proficiency[mentor_cols[pair], terms.skill[at]]
     dept_e, dept_m = mentees.department[mentee_rows], mentors.department[mentor_cols]
     tz_e, tz_m = mentees.time_zone[mentee_rows], mentors.time_zone[mentor_cols]
     hours = np.where(
         (tz_e >= 0) & (tz_m >= 0), cohort.shared_hours[np.maximum(tz_e, 0), np.maximum(tz_m, 0)], 0.0
     )
     return {
-        "skill_fit": np.einsum("ps,ps->p", cohort.wish_weight[mentee_rows], proficiency),
-        "goal_overlap": np.einsum("ps,ps->p", cohort.goal_weight[mentee_rows], proficiency > 0),
+        "skill_fit": np.bincount(pair, weights=terms.wish[at] * proficiency, minlength=mentee_rows.size),
+        "goal_overlap": np.bincount(
+            pair, weights=terms.goal[at] * (proficiency > 0), minlength=mentee_rows.size
+        ),
         "cross_department": ((dept_e >= 0) & (dept_m >= 0) & (dept_e != dept_m)).astype(np.float64),
         "location": hours / WORKDAY_HOURS,
     }

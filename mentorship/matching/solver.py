@@ -128,8 +128,11 @@ def _optimal_flow(
 ) -> tuple[BoolArray, FlowState]:
     """Which candidate pairs an optimal b-matching chooses, and the kernel's state for a warm start."""
     usable = np.flatnonzero((residual[pair_mentor] > 0) & (value_units > 0))
-    # The kernel reads arcs grouped by mentee; ties between equal arcs go to the lower mentor.
-    usable = usable[np.lexsort((pair_mentor[usable], pair_mentee[usable]))]
+    # The kernel reads arcs grouped by mentee; ties between equal arcs go to the lower mentor. The
+    # engine's candidates come sorted that way already: checking costs a pass, sorting a lot more.
+    order_key = pair_mentee[usable] * max(mentor_count, 1) + pair_mentor[usable]
+    if (np.diff(order_key) < 0).any():
+        usable = usable[np.argsort(order_key, kind="stable")]
     row_start = np.zeros(mentee_count + 1, dtype=np.int64)
     np.cumsum(np.bincount(pair_mentee[usable], minlength=mentee_count), out=row_start[1:])
     width = max(int(cost_units.shape[1]) if cost_units.ndim == 2 else 0, 1)
