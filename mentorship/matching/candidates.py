@@ -107,7 +107,7 @@ def _scan_kernel() -> Any:
     return function
 
 
-def mentor_level_limits(program: Program, mentee_level: IntArray) -> tuple[IntArray, IntArray]:
+def _mentor_level_limits(program: Program, mentee_level: IntArray) -> tuple[IntArray, IntArray]:
     """Per mentee, the mentor levels [low, high] (inclusive) the programme's level rule allows."""
     unlimited = np.full(mentee_level.size, _NO_LEVEL_LIMIT, dtype=np.int64)
     if program.kind is ProgramKind.SKILLS:
@@ -155,7 +155,7 @@ class PairScanner:
         if code_value.size > 255 or (code_value.size and code_value[0] != 0.0):
             code_value = np.concatenate(([0.0], code_value[code_value != 0.0]))
             codes = np.searchsorted(code_value, cohort.proficiency)
-        level_low, level_high = mentor_level_limits(program, mentees.level)
+        level_low, level_high = _mentor_level_limits(program, mentees.level)
         zone_width = cohort.shared_hours.shape[0] + 1
         boss = cohort.tree.parent
 
