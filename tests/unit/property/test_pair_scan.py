@@ -139,3 +139,24 @@ def test_scanning_on_several_cores_gives_the_same_result_as_one_call(
     assert single.mentor_side[0].tolist() == split.mentor_side[0].tolist()
     assert single.mentor_side[1].tolist() == split.mentor_side[1].tolist()
     assert single.mentee.size > cohort.mentees.size  # several kept per mentee: a real comparison
+
+
+def test_large_skill_catalogues_read_mentor_rows_and_scan_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a seeded company scanned with proficiency codes copied into every block entry
+    people = generate_workforce(WorkforceSpec(employees=800, seed=5))
+    program = Program(program_id="rows", name="Rows", kind=ProgramKind.SKILLS)
+    copied = _prepared(program, people, [])
+    price = np.random.default_rng(2).uniform(0.0, 0.3, copied.cohort.mentors.size)
+    rows = np.arange(copied.cohort.mentees.size, dtype=np.int64)
+    expected = copied.scanner.scan(rows, keep=2, price=price, mentor_keep=1)
+    # When the copies would be too large (a big skill catalogue) and the scan reads mentor rows instead
+    monkeypatch.setattr(candidates, "ENTRY_CODES_MAX_BYTES", 0)
+    from_rows = _prepared(program, people, [])
+    assert "entry_code" not in from_rows.scanner._all.arrays
+    found = from_rows.scanner.scan(rows, keep=2, price=price, mentor_keep=1)
+    # Then it finds exactly the same pairs and bounds
+    assert found.mentee.tolist() == expected.mentee.tolist()
+    assert found.mentor.tolist() == expected.mentor.tolist()
+    assert found.left_behind.tolist() == expected.left_behind.tolist()
+    assert found.valid_count.tolist() == expected.valid_count.tolist()
+    assert expected.mentee.size > copied.cohort.mentees.size
