@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -333,26 +334,10 @@ def _price_out(
     )
 
 
-def _scan(
-    prepared: _Prepared,
-    rows: IntArray,
-    *,
-    keep: int,
-    price: FloatArray | None = None,
-    mentor_keep: int = 0,
-    only_mentors: BoolArray | None = None,
-    mentee_price: FloatArray | None = None,
-) -> Scan:
-    """The prepared cohort's pair scan, timed as the run's "scan" stage."""
+def _scan(prepared: _Prepared, rows: IntArray, **options: Any) -> Scan:
+    """The prepared cohort's pair scan (options as PairScanner.scan), timed as the "scan" stage."""
     with prepared.stopwatch.stage("scan"):
-        return prepared.scanner.scan(
-            rows,
-            keep=keep,
-            price=price,
-            mentor_keep=mentor_keep,
-            only_mentors=only_mentors,
-            mentee_price=mentee_price,
-        )
+        return prepared.scanner.scan(rows, **options)
 
 
 def _estimated_prices(prepared: _Prepared) -> FloatArray:
