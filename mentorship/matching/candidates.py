@@ -95,7 +95,7 @@ class _Request(ctypes.Structure):
 class _Result(ctypes.Structure):
     _fields_ = _fields(
         ctypes.c_void_p,
-        "out_start out_count out_mentor out_value left_behind valid_count side_value side_mentee",
+        "out_start out_count out_mentor left_behind valid_count side_value side_mentee",
     )
 
 
@@ -280,7 +280,6 @@ class PairScanner:
             "left_behind": left_behind,
             "valid_count": valid_count,
             "out_mentor": out_mentor,
-            "out_value": np.zeros(int(capacity.sum())),
             # per block entry, read in sequence by the kernel
             "entry_price": None if price is None else price[layout.block_mentor].astype(np.float64),
             "mentee_price": None if mentee_price is None else mentee_price.astype(np.float64),
@@ -354,7 +353,6 @@ class _Call:
             out_start=_pointer(self.arrays["out_start"]),
             out_count=_pointer(self.arrays["out_count"]),
             out_mentor=_pointer(shared["out_mentor"]),
-            out_value=_pointer(shared["out_value"]),
             left_behind=_pointer(shared["left_behind"]),
             valid_count=_pointer(shared["valid_count"]),
             side_value=_pointer(self.side[0]) if mentor_keep else None,

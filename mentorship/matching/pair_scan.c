@@ -88,7 +88,6 @@ typedef struct {
     const i64 *out_start;         /* [count]: where each scanned mentee's kept pairs go */
     i64 *out_count;               /* [count] */
     i64 *out_mentor;
-    double *out_value;
     double *left_behind;          /* [mentees], by row: max-ed, never lowered */
     i64 *valid_count;             /* [mentees], by row: added to */
     double *side_value;           /* [mentors][mentor_keep], best first; -inf when empty */
@@ -141,10 +140,10 @@ static void mark_exceptions(const Cohort *c, i64 row, i64 lo, i64 hi, uint8_t *b
 }
 
 i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
-    i64 keep = q->keep + 1; /* one more than kept: the best left behind */
+    const i64 ranked = q->keep + 1; /* the kept and the best left behind */
     uint8_t *blocked = calloc((size_t)(c->entry_count > 0 ? c->entry_count : 1), 1);
-    double *top_value = malloc((size_t)keep * sizeof(double));
-    i64 *top_mentor = malloc((size_t)keep * sizeof(i64));
+    double *top_value = malloc((size_t)ranked * sizeof(double));
+    i64 *top_mentor = malloc((size_t)ranked * sizeof(i64));
     /* Per skill term: its value for each proficiency code, so a pair costs a lookup per term. */
     double *term_table = malloc((size_t)(c->max_terms * c->code_count + 1) * sizeof(double));
     i64 *earlier_skill = malloc((size_t)(c->max_wishes + 1) * sizeof(i64));
@@ -176,7 +175,8 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
         const i64 *const term_skill = c->term_skill + t0;
         const i64 department = c->mentee_department[row];
         const double *const gain_row = zone_gain + (c->mentee_zone[row] + 1) * zw + 1;
-        const uint8_t *const allowed_row = zone_allowed ? zone_allowed + (c->mentee_zone[row] + 1) * zw + 1 : NULL;
+        const uint8_t *const allowed_row =
+            zone_allowed ? zone_allowed + (c->mentee_zone[row] + 1) * zw + 1 : NULL;
         const double ec = c->mentee_cos[row], es = c->mentee_sin[row];
         const i64 boss = entry_boss ? c->mentee_boss[row] : -1;
         const uint8_t *const language_row =
@@ -186,14 +186,16 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
         double left_behind = r->left_behind[row];
         for (i64 w = w0; w < w1; w++) {
             const i64 block = c->wish_block[w];
-            const i64 lo = lower_bound(c->block_level, c->block_start[block], c->block_start[block + 1], c->level_low[row]);
-            const i64 hi = upper_bound(c->block_level, lo, c->block_start[block + 1], c->level_high[row]);
+            const i64 end = c->block_start[block + 1];
+            const i64 lo = lower_bound(c->block_level, c->block_start[block], end, c->level_low[row]);
+            const i64 hi = upper_bound(c->block_level, lo, end, c->level_high[row]);
             mark_exceptions(c, row, lo, hi, blocked, 1);
             i64 filled = 0;
             for (i64 at = lo; at < hi; at++) {
                 if (blocked[at]) continue;
                 const i64 col = entry_mentor[at];
-                const uint8_t *const codes = entry_code ? entry_code + at * skill_count : proficiency_code + col * skill_count;
+                const uint8_t *const codes =
+                    entry_code ? entry_code + at * skill_count : proficiency_code + col * skill_count;
                 int seen_before = 0; /* the pair belongs to the block of an earlier shared skill */
                 for (i64 k = 0; k < earlier; k++) seen_before |= codes[earlier_skill[k]];
                 if (seen_before) continue;
@@ -204,13 +206,15 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
                 double v = base + gain_row[entry_zone[at]];
                 for (i64 t = 0; t < terms; t++) v += term_table[t * code_count + codes[term_skill[t]]];
                 const i64 mentor_department = entry_department[at];
-                if (department >= 0 && mentor_department >= 0 && mentor_department != department) v += cross_department;
+                if (department >= 0 && mentor_department >= 0 && mentor_department != department)
+                    v += cross_department;
                 v += tie_break * (1.0 + ec * entry_cos[at] + es * entry_sin[at]);
                 if (entry_price) v -= entry_price[at];
                 v -= mentee_price;
                 if (mentor_keep) offer_mentor(q, r, col, v, row);
-                if (filled == keep && !better(v, col, top_value[keep - 1], top_mentor[keep - 1])) continue;
-                i64 place = filled < keep ? filled++ : keep - 1;
+                const i64 last = ranked - 1;
+                if (filled == ranked && !better(v, col, top_value[last], top_mentor[last])) continue;
+                i64 place = filled < ranked ? filled++ : last;
                 while (place > 0 && better(v, col, top_value[place - 1], top_mentor[place - 1])) {
                     top_value[place] = top_value[place - 1];
                     top_mentor[place] = top_mentor[place - 1];
@@ -222,12 +226,8 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
             mark_exceptions(c, row, lo, hi, blocked, 0);
             earlier_skill[earlier++] = c->block_skill[block];
             const i64 kept = filled < q->keep ? filled : q->keep;
-            for (i64 k = 0; k < kept; k++) {
-                r->out_mentor[r->out_start[n] + written] = top_mentor[k];
-                r->out_value[r->out_start[n] + written] = top_value[k];
-                written++;
-            }
-            if (filled == keep && top_value[keep - 1] > left_behind) left_behind = top_value[keep - 1];
+            for (i64 k = 0; k < kept; k++) r->out_mentor[r->out_start[n] + written++] = top_mentor[k];
+            if (filled == ranked && top_value[ranked - 1] > left_behind) left_behind = top_value[ranked - 1];
         }
         r->out_count[n] = written;
         r->left_behind[row] = left_behind;
