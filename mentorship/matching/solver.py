@@ -168,7 +168,8 @@ def _optimal_flow(
     if status == _WARM_STATE_DOES_NOT_FIT:
         flow = FlowState(
             np.full(mentee_count, -1, dtype=np.int64),
-            np.zeros(mentee_count, dtype=np.int64),
+            # a cold start reads u only to order the routing: the last solve's says who has least to spare
+            np.zeros(mentee_count, dtype=np.int64) if start is None else start.u.copy(),
             np.zeros(mentor_count, dtype=np.int64),
             np.zeros(1, dtype=np.int64),
         )
