@@ -151,10 +151,11 @@ class PairScanner:
         wish_block = block_of_skill[wish_skills]
         by_row = np.lexsort((wish_block, wish_rows))
         self.wish_count = np.bincount(wish_rows, minlength=mentees.size).astype(np.int64)
-        code_value, codes = np.unique(cohort.proficiency, return_inverse=True)
-        if code_value.size > 255 or (code_value.size and code_value[0] != 0.0):
-            code_value = np.concatenate(([0.0], code_value[code_value != 0.0]))
-            codes = np.searchsorted(code_value, cohort.proficiency)
+        # Proficiency values as small codes (0: not coached): a handful of distinct values.
+        code_value = np.concatenate(([0.0], np.unique(cohort.proficiency[cohort.proficiency != 0.0])))
+        if code_value.size > 256:  # the model allows five levels; a byte per code is plenty
+            raise ValueError(f"{code_value.size - 1} distinct proficiency values do not fit in a byte")
+        codes = np.searchsorted(code_value, cohort.proficiency)
         level_low, level_high = _mentor_level_limits(program, mentees.level)
         zone_width = cohort.shared_hours.shape[0] + 1
         boss = cohort.tree.parent

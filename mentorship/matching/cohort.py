@@ -126,10 +126,11 @@ def build_tree(directory: Sequence[Employee], index_of: Mapping[str, int]) -> Or
             parent[node] = -1
         for visited in path:
             state[visited] = 2
-    children: list[list[int]] = [[] for _ in range(count)]
-    for index in range(count):
-        if parent[index] >= 0:
-            children[int(parent[index])].append(index)
+    # Children as one sorted array (CSR by parent), not a list per person: cheaper to build.
+    by_parent = np.argsort(parent, kind="stable")
+    first_child = np.searchsorted(parent[by_parent], np.arange(count + 1))
+    children = by_parent.tolist()
+    child_start = first_child.tolist()
     tin = np.zeros(count, dtype=np.int64)
     tout = np.zeros(count, dtype=np.int64)
     clock = 0
@@ -146,7 +147,9 @@ def build_tree(directory: Sequence[Employee], index_of: Mapping[str, int]) -> Or
             tin[node] = clock
             clock += 1
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(children[node]))
+            stack.extend(
+                (child, False) for child in reversed(children[child_start[node] : child_start[node + 1]])
+            )
     return OrgTree(parent=parent, tin=tin, tout=tout)
 
 
