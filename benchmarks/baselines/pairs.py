@@ -1,6 +1,6 @@
 """Independent enumeration of every valid pair: dense chunks of mentees x all mentors.
 
-Deliberately different from the engine: no per-skill blocks, no embedding, no Euler tour. Reporting
+Deliberately different from the engine: no per-skill blocks, no C scan, no Euler tour. Reporting
 chains are checked by walking manager ids up to each person's ancestors at every depth.
 """
 
