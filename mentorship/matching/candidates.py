@@ -296,7 +296,9 @@ class PairScanner:
             workers().submit(kernel, ctypes.byref(layout.cohort), *call.arguments(shared, keep, mentor_keep))
             for call in calls
         ]
-        if any(future.result() != 0 for future in running):
+        # Wait for every call before judging any: the others still write into this call's arrays.
+        statuses = [future.result() for future in running]
+        if any(status != 0 for status in statuses):
             raise MemoryError("the pair scan could not allocate its working memory")
         out_count = np.zeros(rows.size, dtype=np.int64)
         for call in calls:
