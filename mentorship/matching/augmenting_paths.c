@@ -131,8 +131,8 @@ static void remove_member(Search *s, i64 j, i64 mentee) {
  * slot_cost is row-major [mentor_count x width] with width >= max(residual).
  * State mate[i] (mentor or -1), u[i], price[j], sink_price[0]: read when `warm` is positive, then
  * written; load[j] is written. Starting cold, u on entry only orders the routing (see
- * order_for_routing): a previous solve's potentials, or zeros. A warm start re-routes at most `warm` mentees. Returns the number of
- * searches, -1 when memory ran out, -2 when a warm state does not fit the arcs or needs more
+ * order_for_routing): a previous solve's potentials, or zeros. A warm start re-routes at most
+ * `warm` mentees. Returns the number of searches, -1 when memory ran out, -2 when a warm state does not fit the arcs or needs more
  * re-routing than that (the caller then starts cold), or -3 if a search found no node owed a unit
  * (a broken invariant: never seen, but reported rather than looped on).
  */
