@@ -132,9 +132,10 @@ static void remove_member(Search *s, i64 j, i64 mentee) {
  * State mate[i] (mentor or -1), u[i], price[j], sink_price[0]: read when `warm` is positive, then
  * written; load[j] is written. Starting cold, u on entry only orders the routing (see
  * order_for_routing): a previous solve's potentials, or zeros. A warm start re-routes at most
- * `warm` mentees. Returns the number of searches, -1 when memory ran out, -2 when a warm state does not fit the arcs or needs more
- * re-routing than that (the caller then starts cold), or -3 if a search found no node owed a unit
- * (a broken invariant: never seen, but reported rather than looped on).
+ * `warm` mentees. Returns the number of searches, -1 when memory ran out, -2 when a warm state
+ * does not fit the arcs or needs more re-routing than that (the caller then starts cold), or -3 if
+ * a search found no node owed a unit (a broken invariant: never seen, but reported rather than
+ * looped on).
  */
 int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_start, const i64 *arc_mentor,
                          const i64 *arc_value, const i64 *residual, const i64 *slot_cost, i64 width, i64 warm,
