@@ -89,6 +89,7 @@ class _Request(ctypes.Structure):
         _fields(ctypes.c_int64, "count")
         + _fields(ctypes.c_void_p, "rows entry_price mentee_price")
         + _fields(ctypes.c_int64, "keep mentor_keep")
+        + _fields(ctypes.c_double, "spread")
     )
 
 
@@ -263,13 +264,15 @@ class PairScanner:
         mentor_keep: int = 0,
         only_mentors: BoolArray | None = None,
         mentee_price: FloatArray | None = None,
+        spread: float = 0.0,
     ) -> Scan:
         """Scan every valid pair of the mentee `rows`, keeping each mentee's `keep` best per block
         by value - price[mentor] - mentee_price[mentee] (missing prices count as 0), and with
         `mentor_keep`, each mentor's best mentees too: lists seen from both sides cover the mentors
         everyone else's favourites crowd out, so the first solve already prices them.
         `only_mentors` restricts the scan to some mentors (those whose price fell, when
-        refreshing bounds)."""
+        refreshing bounds). A `spread` ranks each pair at its adjusted value plus up to `spread`
+        of a fixed hash of the pair (see pair_scan.c); left_behind stays exact."""
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         layout = self._all if only_mentors is None else self._restricted(only_mentors)
         capacity = self.wish_count[rows] * keep
@@ -293,7 +296,9 @@ class PairScanner:
         ]
         kernel = _scan_kernel()
         running = [
-            workers().submit(kernel, ctypes.byref(layout.cohort), *call.arguments(shared, keep, mentor_keep))
+            workers().submit(
+                kernel, ctypes.byref(layout.cohort), *call.arguments(shared, keep, mentor_keep, spread)
+            )
             for call in calls
         ]
         # Wait for every call before judging any: the others still write into this call's arrays.
@@ -342,7 +347,7 @@ class _Call:
         )
 
     def arguments(
-        self, shared: dict[str, npt.NDArray[Any] | None], keep: int, mentor_keep: int
+        self, shared: dict[str, npt.NDArray[Any] | None], keep: int, mentor_keep: int, spread: float
     ) -> tuple[Any, Any]:
         request = _Request(
             count=self.positions.size,
@@ -351,6 +356,7 @@ class _Call:
             mentee_price=_pointer(shared["mentee_price"]),
             keep=keep,
             mentor_keep=mentor_keep,
+            spread=spread,
         )
         result = _Result(
             out_start=_pointer(self.arrays["out_start"]),

@@ -9,6 +9,11 @@
  * to the block of its first shared skill in scan order only, so every valid pair is seen once.
  * Per (mentee, block) the best `keep` are kept; the best value not kept (the left-behind bound of
  * the pricing loop) is an upper bound on every valid pair of the mentee outside the kept lists.
+ * With a `spread`, pairs are ranked at value + spread * h(mentee, mentor), h a fixed hash in
+ * [0, 1): at near-optimal prices a mentee has dozens of mentors within a hair of its best, and an
+ * exact ranking sends every such mentee to the same few of them (the same prices tip the
+ * balance for all), where the hash spreads them over the whole near-tie class. The left-behind
+ * bound stays exact: it is taken over the true values of every pair not kept.
  *
  * A pair's value (scoring.py defines the parts):
  *   base + sum over the mentee's skill terms of fit * proficiency + goal * [mentor coaches it]
@@ -82,6 +87,7 @@ typedef struct {
     const double *mentee_price;   /* NULL: no price */
     i64 keep;
     i64 mentor_keep;              /* 0: no per-mentor lists */
+    double spread;                /* 0: rank by adjusted value alone */
 } Request;
 
 typedef struct {
@@ -96,6 +102,16 @@ typedef struct {
 
 /* Is (v, col) better than (w, other)? Higher value first, then lower column. */
 static int better(double v, i64 col, double w, i64 other) { return v > w || (v == w && col < other); }
+
+/* A fixed hash of the pair in [0, 1) (splitmix64's finaliser): deterministic, and uncorrelated
+ * between mentees, so each spreads its near-ties differently. */
+static double pair_hash(i64 row, i64 col) {
+    uint64_t z = (uint64_t)row * 0x9E3779B97F4A7C15ULL + (uint64_t)col;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
 
 static i64 lower_bound(const i64 *a, i64 lo, i64 hi, i64 x) {
     while (lo < hi) {
@@ -142,13 +158,14 @@ static void mark_exceptions(const Cohort *c, i64 row, i64 lo, i64 hi, uint8_t *b
 i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
     const i64 ranked = q->keep + 1; /* the kept and the best left behind */
     uint8_t *blocked = calloc((size_t)(c->entry_count > 0 ? c->entry_count : 1), 1);
-    double *top_value = malloc((size_t)ranked * sizeof(double));
+    double *top_value = malloc((size_t)ranked * sizeof(double)); /* ranking value (spread in) */
+    double *top_true = malloc((size_t)ranked * sizeof(double));  /* adjusted value */
     i64 *top_mentor = malloc((size_t)ranked * sizeof(i64));
     /* Per skill term: its value for each proficiency code, so a pair costs a lookup per term. */
     double *term_table = malloc((size_t)(c->max_terms * c->code_count + 1) * sizeof(double));
     i64 *earlier_skill = malloc((size_t)(c->max_wishes + 1) * sizeof(i64));
-    if (!blocked || !top_value || !top_mentor || !term_table || !earlier_skill) {
-        free(blocked); free(top_value); free(top_mentor); free(term_table); free(earlier_skill);
+    if (!blocked || !top_value || !top_true || !top_mentor || !term_table || !earlier_skill) {
+        free(blocked); free(top_value); free(top_true); free(top_mentor); free(term_table); free(earlier_skill);
         return -1;
     }
     const i64 zw = c->zone_width, code_count = c->code_count, skill_count = c->skill_count;
@@ -162,6 +179,7 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
     const uint8_t *const zone_allowed = c->zone_allowed;
     const double base = c->base, cross_department = c->cross_department, tie_break = c->tie_break;
     const i64 mentor_keep = q->mentor_keep;
+    const double spread = q->spread;
     for (i64 n = 0; n < q->count; n++) {
         const i64 row = q->rows[n];
         const double mentee_price = q->mentee_price ? q->mentee_price[row] : 0.0;
@@ -191,6 +209,7 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
             const i64 hi = upper_bound(c->block_level, lo, end, c->level_high[row]);
             mark_exceptions(c, row, lo, hi, blocked, 1);
             i64 filled = 0;
+            double dropped = -INFINITY; /* the best adjusted value pushed out of the ranking */
             for (i64 at = lo; at < hi; at++) {
                 if (blocked[at]) continue;
                 const i64 col = entry_mentor[at];
@@ -212,27 +231,38 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
                 if (entry_price) v -= entry_price[at];
                 v -= mentee_price;
                 if (mentor_keep) offer_mentor(q, r, col, v, row);
+                const double rank = spread > 0.0 ? v + spread * pair_hash(row, col) : v;
                 const i64 last = ranked - 1;
-                if (filled == ranked && !better(v, col, top_value[last], top_mentor[last])) continue;
+                if (filled == ranked) {
+                    if (!better(rank, col, top_value[last], top_mentor[last])) {
+                        if (v > dropped) dropped = v;
+                        continue;
+                    }
+                    if (top_true[last] > dropped) dropped = top_true[last];
+                }
                 i64 place = filled < ranked ? filled++ : last;
-                while (place > 0 && better(v, col, top_value[place - 1], top_mentor[place - 1])) {
+                while (place > 0 && better(rank, col, top_value[place - 1], top_mentor[place - 1])) {
                     top_value[place] = top_value[place - 1];
+                    top_true[place] = top_true[place - 1];
                     top_mentor[place] = top_mentor[place - 1];
                     place--;
                 }
-                top_value[place] = v;
+                top_value[place] = rank;
+                top_true[place] = v;
                 top_mentor[place] = col;
             }
             mark_exceptions(c, row, lo, hi, blocked, 0);
             earlier_skill[earlier++] = c->block_skill[block];
             const i64 kept = filled < q->keep ? filled : q->keep;
             for (i64 k = 0; k < kept; k++) r->out_mentor[r->out_start[n] + written++] = top_mentor[k];
-            if (filled == ranked && top_value[ranked - 1] > left_behind) left_behind = top_value[ranked - 1];
+            /* Not kept: the ranked one past `keep`, and every pair pushed out of the ranking. */
+            if (filled == ranked && top_true[ranked - 1] > left_behind) left_behind = top_true[ranked - 1];
+            if (dropped > left_behind) left_behind = dropped;
         }
         r->out_count[n] = written;
         r->left_behind[row] = left_behind;
         r->valid_count[row] += valid;
     }
-    free(blocked); free(top_value); free(top_mentor); free(term_table); free(earlier_skill);
+    free(blocked); free(top_value); free(top_true); free(top_mentor); free(term_table); free(earlier_skill);
     return 0;
 }

@@ -56,11 +56,13 @@ def _oracle(case: Case, cohort: Cohort) -> tuple[np.ndarray, np.ndarray]:
     keep=st.integers(0, 2),
     mentor_keep=st.integers(0, 2),
     masked=st.booleans(),
+    spread=st.sampled_from([0.0, 0.05]),
 )
 def test_a_scan_sees_every_valid_pair_keeps_the_best_and_bounds_the_rest(
-    case: Case, seed: int, keep: int, mentor_keep: int, masked: bool
+    case: Case, seed: int, keep: int, mentor_keep: int, masked: bool, spread: float
 ) -> None:
-    # Given a random small company, random mentor and mentee prices and perhaps only some mentors
+    # Given a random small company, random mentor and mentee prices, perhaps only some mentors,
+    # and perhaps a spread in the ranking
     prepared = _prepared(case.program, case.people, case.history)
     cohort = prepared.cohort
     value, valid = _oracle(case, cohort)
@@ -73,7 +75,13 @@ def test_a_scan_sees_every_valid_pair_keeps_the_best_and_bounds_the_rest(
     # When every mentee is scanned
     rows = np.arange(cohort.mentees.size, dtype=np.int64)
     scan = prepared.scanner.scan(
-        rows, keep=keep, price=price, mentor_keep=mentor_keep, only_mentors=only, mentee_price=mentee_price
+        rows,
+        keep=keep,
+        price=price,
+        mentor_keep=mentor_keep,
+        only_mentors=only,
+        mentee_price=mentee_price,
+        spread=spread,
     )
     adjusted = np.where(valid, value - price[None, :] - mentee_price[:, None], -np.inf)
     # Then it counted exactly the valid pairs and kept only valid ones
@@ -83,15 +91,16 @@ def test_a_scan_sees_every_valid_pair_keeps_the_best_and_bounds_the_rest(
     assert not (kept & ~valid).any()
     for row in range(cohort.mentees.size):
         left = adjusted[row][valid[row] & ~kept[row]]
-        # every pair it left behind is bounded by left_behind, which is no looser than the best of them
+        # every pair it left behind is bounded by left_behind, which is no looser than the best of
+        # them (a spread changes which pairs are kept, never the bound on the others)
         if left.size:
             assert left.max() <= scan.left_behind[row] + 1e-12
             assert scan.left_behind[row] <= left.max() + NUDGE
         else:
             assert scan.left_behind[row] == -np.inf
-        # and the mentee's best pair is among those kept
+        # and the mentee's best pair is among those kept, or one within the spread of it
         if keep and valid[row].any():
-            assert adjusted[row][kept[row]].max() >= adjusted[row].max() - NUDGE
+            assert adjusted[row][kept[row]].max() >= adjusted[row].max() - NUDGE - spread
     if mentor_keep:
         _assert_mentor_lists(scan, adjusted, valid, mentor_keep)
 
@@ -160,3 +169,34 @@ def test_large_skill_catalogues_read_mentor_rows_and_scan_the_same(monkeypatch: 
     assert found.left_behind.tolist() == expected.left_behind.tolist()
     assert found.valid_count.tolist() == expected.valid_count.tolist()
     assert expected.mentee.size > copied.cohort.mentees.size
+
+
+def test_a_spread_shares_out_near_ties_instead_of_listing_the_same_mentors_for_everyone() -> None:
+    # Given a seeded company, where many mentors offer a mentee nearly the same value
+    people = generate_workforce(WorkforceSpec(employees=1200, seed=11))
+    program = Program(program_id="ties", name="Ties", kind=ProgramKind.SKILLS)
+    prepared = _prepared(program, people, [])
+    cohort = prepared.cohort
+    rows = np.arange(cohort.mentees.size, dtype=np.int64)
+    price = np.zeros(cohort.mentors.size)
+
+    def listed_mentors(spread: float) -> tuple[int, Scan]:
+        scan = prepared.scanner.scan(rows, keep=1, price=price, spread=spread)
+        return np.unique(scan.mentor).size, scan
+
+    # When the first pairs are ranked exactly, then with a spread as wide as the value differences
+    exact_count, exact = listed_mentors(0.0)
+    spread_count, spread = listed_mentors(0.2)
+    again_count, again = listed_mentors(0.2)
+    # Then the spread lists more distinct mentors, the same ones every time, and the bounds on
+    # what was left behind stay exact: each is the best of the pairs not kept
+    assert spread_count > exact_count
+    assert (again_count, again.mentor.tolist()) == (spread_count, spread.mentor.tolist())
+    value = np.full((cohort.mentees.size, cohort.mentors.size), -np.inf)
+    for chunk in iterate_pairs(program, cohort, engine.effective_weights(program), []):
+        value[chunk.start : chunk.stop] = np.where(chunk.valid, chunk.value, -np.inf)
+    value[spread.mentee, spread.mentor] = -np.inf  # what the spread scan kept
+    best_left = value.max(axis=1)
+    assert (best_left <= spread.left_behind + 1e-12).all()
+    assert (spread.left_behind <= best_left + NUDGE).all()
+    assert spread.valid_count.tolist() == exact.valid_count.tolist()
