@@ -96,7 +96,7 @@ class _Request(ctypes.Structure):
 class _Result(ctypes.Structure):
     _fields_ = _fields(
         ctypes.c_void_p,
-        "out_start out_count out_mentor left_behind valid_count side_value side_mentee",
+        "out_start out_count out_mentor left_behind valid_count side_value side_mentee side_floor",
     )
 
 
@@ -339,6 +339,7 @@ class _Call:
                 "rows": rows[positions],
                 "out_start": out_start[positions],
                 "out_count": np.zeros(positions.size, dtype=np.int64),
+                "side_floor": np.full(mentor_count if mentor_keep else 0, -np.inf),
             },
             side=(
                 np.full((mentor_count, mentor_keep), -np.inf),
@@ -366,6 +367,7 @@ class _Call:
             valid_count=_pointer(shared["valid_count"]),
             side_value=_pointer(self.side[0]) if mentor_keep else None,
             side_mentee=_pointer(self.side[1]) if mentor_keep else None,
+            side_floor=_pointer(self.arrays["side_floor"]) if mentor_keep else None,
         )
         # byref keeps the structures alive for as long as the call's arguments are referenced
         return ctypes.byref(request), ctypes.byref(result)

@@ -98,6 +98,7 @@ typedef struct {
     i64 *valid_count;             /* [mentees], by row: added to */
     double *side_value;           /* [mentors][mentor_keep], best first; -inf when empty */
     i64 *side_mentee;
+    double *side_floor;           /* [mentors]: the last value of a full list, -inf before */
 } Result;
 
 /* Is (v, col) better than (w, other)? Higher value first, then lower column. */
@@ -129,8 +130,10 @@ static i64 upper_bound(const i64 *a, i64 lo, i64 hi, i64 x) {
     return lo;
 }
 
-/* Offer (v, mentee) to mentor col's best list (mentor_keep long, best first; ties: lower row). */
+/* Offer (v, mentee) to mentor col's best list (mentor_keep long, best first; ties: lower row).
+ * Most offers lose to a full list: the compact floor turns them away without reading the list. */
 static void offer_mentor(const Request *q, Result *r, i64 col, double v, i64 mentee) {
+    if (v < r->side_floor[col]) return;
     i64 k = q->mentor_keep;
     double *value = r->side_value + col * k;
     i64 *who = r->side_mentee + col * k;
@@ -143,6 +146,7 @@ static void offer_mentor(const Request *q, Result *r, i64 col, double v, i64 men
     }
     value[at] = v;
     who[at] = mentee;
+    if (who[k - 1] >= 0) r->side_floor[col] = value[k - 1];
 }
 
 
@@ -231,10 +235,12 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
                 if (entry_price) v -= entry_price[at];
                 v -= mentee_price;
                 if (mentor_keep) offer_mentor(q, r, col, v, row);
-                const double rank = spread > 0.0 ? v + spread * pair_hash(row, col) : v;
                 const i64 last = ranked - 1;
+                /* h < 1, so a pair more than `spread` behind a full ranking needs no hash. */
+                const int far = filled == ranked && spread > 0.0 && v + spread <= top_value[last];
+                const double rank = spread > 0.0 && !far ? v + spread * pair_hash(row, col) : v;
                 if (filled == ranked) {
-                    if (!better(rank, col, top_value[last], top_mentor[last])) {
+                    if (far || !better(rank, col, top_value[last], top_mentor[last])) {
                         if (v > dropped) dropped = v;
                         continue;
                     }
