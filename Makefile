@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test lint unit integration template-tests bench-smoke clean sam-validate sam-build sam-venv
 
-$(STAMP): pyproject.toml mentorship/matching/augmenting_paths.c mentorship/matching/pair_scan.c
+$(STAMP): pyproject.toml $(wildcard mentorship/matching/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -82,14 +82,15 @@ build-WebhookIngestFunction:
 build-SyncWorkerFunction:
 	$(call package_function,sync_worker,mentorship connectors infra)
 
-# The engine's kernels (mentorship/matching/augmenting_paths.c, pair_scan.c) are plain C loaded with ctypes.
+# The engine's kernels (mentorship/matching/*.c) are plain C, one library loaded with ctypes.
 # It is cross-compiled for the Lambda's arm64 with zig, a C toolchain installed from PyPI, so the
 # build needs neither a container nor a cross compiler on the host (Linux or macOS alike).
 # Building for this machine instead (as tests/template does): LAMBDA_CC=cc.
 ZIG_VENV   ?= .venv-zig
 ZIG_STAMP  := $(ZIG_VENV)/.installed-stamp
 LAMBDA_CC  ?= $(ZIG_VENV)/bin/python -m ziglang cc -target aarch64-linux-gnu.2.17
-KERNELS    := mentorship/matching/augmenting_paths.c mentorship/matching/pair_scan.c
+KERNELS    := mentorship/matching/augmenting_paths.c mentorship/matching/difference_constraints.c \
+              mentorship/matching/pair_scan.c
 
 $(ZIG_STAMP):
 	$(PYTHON) -m venv $(ZIG_VENV)

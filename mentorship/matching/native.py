@@ -1,4 +1,4 @@
-"""The engine's compiled kernels (augmenting_paths.c, pair_scan.c), one library loaded with ctypes.
+"""The engine's compiled kernels (mentorship/matching/*.c), one library loaded with ctypes.
 
 Plain C with no Python API: one build serves every Python version, and the Lambda build
 cross-compiles the same files for arm64. ctypes releases the GIL during a call, so the pair scan

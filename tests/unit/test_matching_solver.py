@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog  # type: ignore[import-untyped]
 from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
 
-from mentorship.matching.solver import ROUNDING_SLACK, FlowState, Solution, solve
+from mentorship.matching.solver import ROUNDING_SLACK, FlowState, Solution, shortest_distances, solve
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -152,3 +153,51 @@ def test_a_warm_start_from_a_smaller_candidate_set_reaches_the_same_optimum(
     assert abs(warm.objective - solve_on(second).objective) < 1e-9
     reduced = narrowed.value - warm.u[narrowed.pair_mentee] - warm.price[narrowed.pair_mentor]
     assert reduced.max(initial=0.0) <= 1e-12
+
+
+@st.composite
+def constraint_graphs(draw: st.DrawFn) -> tuple[int, IntArray, IntArray, FloatArray]:
+    """Random difference constraints in whole units, some negative, none on a negative cycle:
+    weight = slack + potential[src] - potential[dst] with slack >= 0 sums to >= 0 round any cycle."""
+    nodes = draw(st.integers(1, 12))
+    edges = draw(st.lists(st.tuples(st.integers(0, nodes - 1), st.integers(0, nodes - 1)), max_size=40))
+    potential = np.asarray(
+        draw(st.lists(st.integers(-50, 50), min_size=nodes, max_size=nodes)), dtype=np.float64
+    )
+    slack = np.asarray(
+        draw(st.lists(st.integers(0, 30), min_size=len(edges), max_size=len(edges))), dtype=np.float64
+    )
+    src = np.asarray([a for a, _ in edges], dtype=np.int64)
+    dst = np.asarray([b for _, b in edges], dtype=np.int64)
+    return nodes, src, dst, slack + potential[src] - potential[dst]
+
+
+def _relaxed_distances(nodes: int, src: IntArray, dst: IntArray, weight: FloatArray) -> list[float]:
+    """Textbook Bellman–Ford: every edge, nodes - 1 times."""
+    distance = [0.0] + [float("inf")] * (nodes - 1)
+    for _ in range(nodes - 1):
+        for a, b, w in zip(src.tolist(), dst.tolist(), weight.tolist(), strict=True):
+            distance[b] = min(distance[b], distance[a] + w)
+    return distance
+
+
+@settings(max_examples=150, deadline=None)
+@given(graph=constraint_graphs())
+def test_shortest_distances_match_textbook_bellman_ford(
+    graph: tuple[int, IntArray, IntArray, FloatArray],
+) -> None:
+    # Given difference constraints with negative weights but no negative cycle
+    nodes, src, dst, weight = graph
+    # When the kernel computes distances from node 0
+    distance = shortest_distances(nodes, src, dst, weight)
+    # Then they equal the textbook algorithm's, unreachable nodes included (inf)
+    assert distance.tolist() == _relaxed_distances(nodes, src, dst, weight)
+
+
+def test_a_negative_cycle_is_reported_not_looped_on() -> None:
+    # Given constraints 0 -> 1 -> 2 -> 1 where the loop 1 -> 2 -> 1 sums to -1
+    src, dst = np.asarray([0, 1, 2], dtype=np.int64), np.asarray([1, 2, 1], dtype=np.int64)
+    weight = np.asarray([0.0, 3.0, -4.0])
+    # When distances are asked for, then the kernel reports it: prices cannot come from a non-optimal matching
+    with pytest.raises(ArithmeticError, match="negative cycle"):
+        shortest_distances(3, src, dst, weight)
