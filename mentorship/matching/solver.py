@@ -166,9 +166,10 @@ def _optimal_flow(
     if status == _WARM_STATE_DOES_NOT_FIT:
         flow = FlowState(
             np.full(mentee_count, -1, dtype=np.int64),
-            # a cold start reads u only to order the routing: the last solve's says who has least to spare
+            # a cold start reads u only to order the routing (the last solve's says who has least
+            # to spare) and prices as starting potentials (the last solve's are near the new ones)
             np.zeros(mentee_count, dtype=np.int64) if start is None else start.u.copy(),
-            np.zeros(mentor_count, dtype=np.int64),
+            np.zeros(mentor_count, dtype=np.int64) if start is None else start.price.copy(),
             np.zeros(1, dtype=np.int64),
         )
         status = run(flow, 0)
