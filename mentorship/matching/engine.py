@@ -1,10 +1,11 @@
 """The matching engine: whole-cohort optimum over all valid pairs, with a certificate.
 
-Pipeline: pools -> arrays (cohort) -> one scan of every valid pair keeping each mentee's best few
-(plus the best value left behind) -> exact solve on those candidates -> pricing: a mentee whose
-left-behind bound could beat its dual is rescanned at the current mentor prices and its improving
-pairs join the candidates -> re-solve, until every valid pair has reduced cost <= 0. The duals
-are then a proof of optimality over all valid pairs, not just the candidates.
+Pipeline: pools -> arrays (cohort) -> (large cohorts) starting prices from a sampled market -> one
+scan of every valid pair keeping each mentee's best few at those prices, near-ties shared out by a
+hashed spread (plus the exact best value left behind) -> exact solve on those candidates ->
+pricing: a mentee whose left-behind bound could beat its dual is rescanned at the current mentor
+prices and its improving pairs join the candidates -> re-solve, until every valid pair has reduced
+cost <= 0. The duals are then a proof of optimality over all valid pairs, not just the candidates.
 """
 
 from __future__ import annotations
@@ -267,14 +268,17 @@ def _price_out(
                     start=warm,
                 )
                 warm = solution.flow
-            # Only mentors whose price fell can raise a bound: rescan every mentee against them alone.
+            # Only mentors whose price fell can raise a bound: rescan mentees against them alone.
+            # Mentees already in doubt are rescanned in full below (bounds only rise, so they stay
+            # in doubt), which refreshes their bounds at the new prices anyway.
             fell = solution.price < price
             if mentors is not None:
                 fell &= mentors
-            if fell.any():
+            settled = rows[bound[rows] <= solution.u[rows] + TOLERANCE]
+            if fell.any() and settled.size:
                 refreshed = _scan(
                     prepared,
-                    rows,
+                    settled,
                     keep=0,
                     price=solution.price,
                     only_mentors=fell,
