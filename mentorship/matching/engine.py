@@ -266,6 +266,7 @@ def _price_out(
                     cohort.residual,
                     parts.slot_costs,
                     start=warm,
+                    start_price=price,  # the prices the candidates were taken at
                 )
                 warm = solution.flow
             # Only mentors whose price fell can raise a bound: rescan mentees against them alone.

@@ -71,11 +71,14 @@ def solve(
     residual: IntArray,
     slot_costs: FloatArray,
     start: FlowState | None = None,
+    start_price: FloatArray | None = None,
 ) -> Solution:
     """Optimal pairs among the candidates, with certifying duals.
 
     `start`, a previous solution's `flow` for the same mentees and mentors, lets the kernel re-route
-    only the mentees whose new candidates improve on their place.
+    only the mentees whose new candidates improve on their place. Without one, `start_price`
+    (mentor prices near the optimum's, such as the estimates the candidates were taken at) lets
+    a cold start search less; any prices give the same optimum.
 
     `slot_costs[j, k]` is the cost of mentor j's (k+1)-th residual slot, for k < residual[j].
     Duals satisfy: value[i, j] - u[i] - price[j] <= 0 for every candidate pair, u >= 0,
@@ -84,8 +87,22 @@ def solve(
     """
     value_units = np.rint(value * SCALE)
     cost_units = np.rint(slot_costs * SCALE)
+    if start is not None:
+        cold_price = start.price  # the last solve's prices are near the new ones
+    elif start_price is not None:
+        cold_price = np.rint(start_price * SCALE).astype(np.int64)
+    else:
+        cold_price = np.zeros(mentor_count, dtype=np.int64)
     chosen, flow = _optimal_flow(
-        mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual, cost_units, start
+        mentee_count,
+        mentor_count,
+        pair_mentee,
+        pair_mentor,
+        value_units,
+        residual,
+        cost_units,
+        start,
+        cold_price,
     )
     load = np.bincount(pair_mentor[chosen], minlength=mentor_count).astype(np.int64)
     price_units = mentor_prices(
@@ -123,8 +140,11 @@ def _optimal_flow(
     residual: IntArray,
     cost_units: FloatArray,
     start: FlowState | None,
+    cold_price: IntArray,
 ) -> tuple[BoolArray, FlowState]:
-    """Which candidate pairs an optimal b-matching chooses, and the kernel's state for a warm start."""
+    """Which candidate pairs an optimal b-matching chooses, and the kernel's state for a warm start.
+
+    A cold start (no `start`, or one needing too much re-routing) begins from `cold_price`."""
     usable = np.flatnonzero((residual[pair_mentor] > 0) & (value_units > 0))
     # The kernel reads arcs grouped by mentee; ties between equal arcs go to the lower mentor. The
     # engine's candidates come sorted that way already: checking costs a pass, sorting a lot more.
@@ -167,9 +187,9 @@ def _optimal_flow(
         flow = FlowState(
             np.full(mentee_count, -1, dtype=np.int64),
             # a cold start reads u only to order the routing (the last solve's says who has least
-            # to spare) and prices as starting potentials (the last solve's are near the new ones)
+            # to spare) and prices as starting potentials
             np.zeros(mentee_count, dtype=np.int64) if start is None else start.u.copy(),
-            np.zeros(mentor_count, dtype=np.int64) if start is None else start.price.copy(),
+            np.array(cold_price, dtype=np.int64),
             np.zeros(1, dtype=np.int64),
         )
         status = run(flow, 0)

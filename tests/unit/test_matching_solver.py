@@ -82,9 +82,14 @@ def linear_programme_optimum(instance: Instance) -> float:
 
 
 @settings(max_examples=300, deadline=None)
-@given(instances())
-def test_solution_is_feasible_optimal_and_certified_by_its_duals(instance: Instance) -> None:
+@given(instances(), st.data())
+def test_solution_is_feasible_optimal_and_certified_by_its_duals(
+    instance: Instance, data: st.DataObject
+) -> None:
     # Given a random candidate set with ties, closed mentors and rising slot costs
+    # and perhaps any starting prices (estimates are never exact)
+    prices = st.lists(st.floats(0.0, 1.5), min_size=instance.mentors, max_size=instance.mentors)
+    start_price = data.draw(st.none() | prices.map(np.asarray))
     # When the solver runs
     solution = solve(
         instance.mentees,
@@ -94,6 +99,7 @@ def test_solution_is_feasible_optimal_and_certified_by_its_duals(instance: Insta
         instance.value,
         instance.residual,
         instance.slot_costs,
+        start_price=start_price,
     )
     chosen_mentees = instance.pair_mentee[solution.chosen]
     chosen_mentors = instance.pair_mentor[solution.chosen]
