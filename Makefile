@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The engine's C kernels, built into one library (by pip here, by build-MatchingFunction for Lambda).
+KERNELS := $(sort $(wildcard mentorship/matching/*.c))
 
 .PHONY: demo test lint unit integration template-tests bench-smoke clean sam-validate sam-build sam-venv
 
-$(STAMP): pyproject.toml $(wildcard mentorship/matching/*.c)
+$(STAMP): pyproject.toml $(KERNELS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -89,8 +91,6 @@ build-SyncWorkerFunction:
 ZIG_VENV   ?= .venv-zig
 ZIG_STAMP  := $(ZIG_VENV)/.installed-stamp
 LAMBDA_CC  ?= $(ZIG_VENV)/bin/python -m ziglang cc -target aarch64-linux-gnu.2.17
-KERNELS    := mentorship/matching/augmenting_paths.c mentorship/matching/difference_constraints.c \
-              mentorship/matching/pair_scan.c
 
 $(ZIG_STAMP):
 	$(PYTHON) -m venv $(ZIG_VENV)

@@ -82,14 +82,14 @@ typedef struct {
 typedef struct {
     i64 n, sink, width;
     Node *node;
-    i64 *pred, *pred_value, *touched, *path, *mate_value, *members, *member_count;
+    i64 *pred, *pred_value, *touched, *path, *members, *member_count;
     char *routed;
     Entry *heap;
     i64 heap_size, touched_count, target_key;
 } Search;
 
 static void release(Search *s) {
-    free(s->node), free(s->pred), free(s->pred_value), free(s->touched), free(s->path), free(s->mate_value);
+    free(s->node), free(s->pred), free(s->pred_value), free(s->touched), free(s->path);
     free(s->members), free(s->member_count), free(s->routed), free(s->heap);
 }
 
@@ -168,7 +168,6 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
         .pred_value = malloc(sizeof(i64) * nodes),
         .touched = malloc(sizeof(i64) * nodes),
         .path = malloc(sizeof(i64) * nodes),
-        .mate_value = calloc((size_t)n + 1, sizeof(i64)),
         .members = malloc(sizeof(i64) * (w * width + 1)),
         .member_count = calloc((size_t)w + 1, sizeof(i64)),
         .routed = calloc((size_t)n + 1, 1),
@@ -176,15 +175,17 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
     };
     i64 *excess = malloc(sizeof(i64) * (n + 1));
     Arc *arc = malloc(sizeof(Arc) * (arcs + 1));
-    if (!s.node || !s.pred || !s.pred_value || !s.touched || !s.path || !s.mate_value || !s.members ||
+    if (!s.node || !s.pred || !s.pred_value || !s.touched || !s.path || !s.members ||
         !s.member_count || !s.routed || !s.heap || !excess || !arc) {
         release(&s), free(excess), free(arc);
         return -1;
     }
-    i64 t = 0, sink_deficit = 0, excess_count = 0, searches = 0;
+    Node *const node = s.node;
+    for (i64 v = 0; v < nodes; v++) node[v] = (Node){INT64_MAX, 0, 0, 0};
+    i64 sink_potential = 0, sink_deficit = 0, excess_count = 0, searches = 0;
     for (i64 j = 0; j < w; j++) load[j] = 0;
     if (warm) {
-        t = sink_price[0];
+        sink_potential = sink_price[0];
         for (i64 i = 0; i < n; i++) {
             s.routed[i] = 1;
             if (mate[i] < 0) continue;
@@ -194,7 +195,7 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
                 release(&s), free(excess), free(arc);
                 return -2;
             }
-            s.mate_value[i] = arc_value[a];
+            node[i].mate_value = arc_value[a];
             s.members[j * width + s.member_count[j]++] = i;
             load[j]++;
         }
@@ -206,7 +207,7 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
                 remove_member(&s, mate[i], i);  // its slot stays held: a deficit at the mentor
             else
                 sink_deficit++;  // its bypass unit is withdrawn: a deficit at the sink
-            mate[i] = -1, s.mate_value[i] = 0, s.routed[i] = 0;
+            mate[i] = -1, node[i].mate_value = 0, s.routed[i] = 0;
             excess[excess_count++] = i;
         }
         if (excess_count > warm) {  // too many to re-route one by one: a cold start is cheaper
@@ -222,16 +223,16 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
     }
     if (!warm) {  // u on entry only ordered the routing
         for (i64 i = 0; i < n; i++) u[i] = 0;
-        t = 0;  // mentor j -> T: slot_cost[j][0] - price[j] + t >= 0 for every mentor with a slot
+        // mentor j -> T: slot_cost[j][0] - price[j] + t >= 0 for every mentor with a slot
+        sink_potential = 0;
         for (i64 j = 0; j < w; j++)
-            if (residual[j] > 0 && price[j] - slot_cost[j * width] > t) t = price[j] - slot_cost[j * width];
+            if (residual[j] > 0 && price[j] - slot_cost[j * width] > sink_potential)
+                sink_potential = price[j] - slot_cost[j * width];
         sink_deficit = n;
     }
-    Node *const node = s.node;
-    for (i64 v = 0; v < nodes; v++) node[v] = (Node){INT64_MAX, 0, 0, 0};
-    for (i64 i = 0; i < n; i++) node[i].pot = u[i], node[i].mate_value = s.mate_value[i];
+    for (i64 i = 0; i < n; i++) node[i].pot = u[i];
     for (i64 j = 0; j < w; j++) node[n + j].pot = price[j];
-    node[sink].pot = t;
+    node[sink].pot = sink_potential;
     for (i64 a = 0; a < arcs; a++) arc[a] = (Arc){arc_mentor[a], arc_value[a]};
 
     for (i64 e = 0; e < excess_count; e++) {
@@ -332,8 +333,7 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
     }
     for (i64 i = 0; i < n; i++) u[i] = node[i].pot;
     for (i64 j = 0; j < w; j++) price[j] = node[n + j].pot;
-    t = node[sink].pot;
-    sink_price[0] = t;
+    sink_price[0] = node[sink].pot;
     release(&s), free(excess), free(arc);
     return searches;
 }
