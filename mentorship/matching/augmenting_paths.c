@@ -85,7 +85,7 @@ typedef struct {
     i64 *pred, *pred_value, *touched, *path, *members, *member_count;
     char *routed;
     Entry *heap;
-    i64 heap_size, touched_count, target_key;
+    i64 heap_size, touched_count, target_key, target_node;
 } Search;
 
 static void release(Search *s) {
@@ -102,7 +102,7 @@ static void relax(Search *s, i64 node, i64 key, i64 from, i64 value, int is_targ
     x->dist = key;
     s->pred[node] = from;
     s->pred_value[node] = value;
-    if (is_target) s->target_key = key;
+    if (is_target) s->target_key = key, s->target_node = node;
     push(s->heap, &s->heap_size, (Entry){key, node});
 }
 
@@ -287,6 +287,10 @@ int64_t solve_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_star
                               s.member_count[j] < load[j]);
                 for (i64 i = 0; i < n; i++)
                     if (s.routed[i] && mate[i] < 0 && i != root) relax(&s, i, d - node[i].pot - t, v, 0, 0);
+            }
+            if (s.target_key == d) {  // a node owed a unit is as close as any still queued: done
+                reached = d, end = s.target_node;
+                break;
             }
         }
         if (end < 0) {  // unreachable while the potentials hold: every deficit is reachable

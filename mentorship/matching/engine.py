@@ -2,10 +2,13 @@
 
 Pipeline: pools -> arrays (cohort) -> (large cohorts) starting prices from a sampled market -> one
 scan of every valid pair keeping each mentee's best few at those prices, near-ties shared out by a
-hashed spread (plus the exact best value left behind) -> exact solve on those candidates ->
+hashed spread (plus the exact best value left behind) -> solve on those candidates ->
 pricing: a mentee whose left-behind bound could beat its dual is rescanned at the current mentor
 prices and its improving pairs join the candidates -> re-solve, until every valid pair has reduced
 cost <= 0. The duals are then a proof of optimality over all valid pairs, not just the candidates.
+On large cohorts the early rounds, whose solves only steer the next rescans, are solved by
+auction (near-optimal, several times faster on a crowded market); the rounds that end the loop
+are always exact, and only an exact round can end it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.errors import InvalidRequest, NotFound
+from mentorship.matching.auction import AuctionState, auction_solve
 from mentorship.matching.candidates import PairScanner, Scan
 from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
 from mentorship.matching.explain import explain_pair
@@ -63,6 +67,17 @@ WARM_START_MIN_MENTEES = 5_000
 """From this many mentees on, a sampled market sets starting prices (below it, rounds are cheap)."""
 WARM_START_STRIDE = 10
 """The sampled market takes every 10th mentee and every 10th mentor."""
+AUCTION_MIN_MENTEES = 2_000
+"""From this many mentees in scope, early pricing rounds solve by auction (near-optimal, fast) and
+only the rounds once the candidates settle solve exactly."""
+EXACT_AT_NEW_PAIRS = 0.3
+"""Rounds turn exact once a rescan adds fewer new pairs than 30% of the mentees in scope (or no
+mentee is in doubt): at 100,000 employees, after five auction rounds; later auction rounds add
+little that the exact rounds would not find anyway."""
+AUCTION_DOUBT = 1e-4
+"""After an auction round, a mentee is in doubt only if a pair outside could gain 1e-4 on its dual
+(about ten times the auction's last epsilon): smaller gaps are the auction's own noise, left to
+the exact rounds."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
 
@@ -248,16 +263,21 @@ def _price_out(
     # bound[i] >= value - price over every valid pair of i outside the candidates, at `price`.
     bound = first.left_behind.copy()
     price = start_price
+    # Every bound holds at mentor prices at or above `ceiling` (the highest each mentor's price
+    # has been since its last refresh); after an exact round it equals the round's prices.
+    ceiling = start_price.copy()
     doubts = np.zeros(mentee_count, dtype=np.int64)
     rounds = 0
     resolve = True
     warm: FlowState | None = None  # each round's solve starts from the last round's matching
+    exact = rows.size < AUCTION_MIN_MENTEES
+    auctioned: AuctionState | None = None
     while True:
         if resolve:
             rounds += 1
             pair_mentee, pair_mentor = np.divmod(keys, width)
             with prepared.stopwatch.stage("solve"):
-                solution = solve(
+                problem = (
                     mentee_count,
                     mentor_count,
                     pair_mentee,
@@ -265,17 +285,22 @@ def _price_out(
                     value,
                     cohort.residual,
                     parts.slot_costs,
-                    start=warm,
-                    start_price=price,  # the prices the candidates were taken at
                 )
-                warm = solution.flow
+                if exact:
+                    # from the prices the candidates were taken at, or the last exact round's state
+                    solution = solve(*problem, start=warm, start_price=price)
+                    warm = solution.flow
+                else:
+                    solution, auctioned = auction_solve(*problem, start=auctioned, start_price=price)
             # Only mentors whose price fell can raise a bound: rescan mentees against them alone.
             # Mentees already in doubt are rescanned in full below (bounds only rise, so they stay
-            # in doubt), which refreshes their bounds at the new prices anyway.
-            fell = solution.price < price
+            # in doubt), which refreshes their bounds at the new prices anyway. An auction's
+            # prices jitter: they refresh only on a fall beyond its noise.
+            margin = TOLERANCE if exact else AUCTION_DOUBT
+            fell = solution.price < ceiling - (0.0 if exact else AUCTION_DOUBT)
             if mentors is not None:
                 fell &= mentors
-            settled = rows[bound[rows] <= solution.u[rows] + TOLERANCE]
+            settled = rows[bound[rows] <= solution.u[rows] + margin]
             if fell.any() and settled.size:
                 refreshed = _scan(
                     prepared,
@@ -286,6 +311,7 @@ def _price_out(
                 )
                 bound = np.maximum(bound, refreshed.left_behind)
             price = solution.price
+            ceiling = np.where(fell, price, np.maximum(ceiling, price))
             # Retire candidates that are clearly not improving; their value at today's prices
             # joins the mentee's bound, so the proof still covers them and pricing can re-add them.
             adjusted = value - price[pair_mentor]
@@ -297,9 +323,12 @@ def _price_out(
                 keys, value = keys[keep_rows], value[keep_rows]
                 pair_mentee, pair_mentor = pair_mentee[keep_rows], pair_mentor[keep_rows]
                 solution = replace(solution, chosen=solution.chosen[keep_rows])
-        doubtful = np.flatnonzero(bound > solution.u + TOLERANCE)
+        doubtful = np.flatnonzero(bound > solution.u + margin)
         if doubtful.size == 0:
-            break
+            if exact:
+                break
+            exact = resolve = True  # the candidates hold: solve them exactly, and check again
+            continue
         # A mentee still in doubt after a rescan sees a longer list next time: displacement chains
         # that need deep lists are closed in a few rounds instead of one step per round.
         doubts[doubtful] += 1
@@ -329,7 +358,9 @@ def _price_out(
             fresh, fresh_value = fresh[~idle], fresh_value[~idle]
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
-        if resolve:
+        if not exact and fresh.size < EXACT_AT_NEW_PAIRS * rows.size:
+            exact = resolve = True
+        if fresh.size:
             merged = np.concatenate((keys, fresh))
             order = np.argsort(merged, kind="stable")
             keys = merged[order]

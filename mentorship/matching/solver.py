@@ -59,7 +59,7 @@ class Solution:
     load: IntArray
     objective: float
     dual_bound: float
-    flow: FlowState
+    flow: FlowState | None  # None from an approximate solve (see auction.py)
 
 
 def solve(
@@ -88,7 +88,8 @@ def solve(
     value_units = np.rint(value * SCALE)
     cost_units = np.rint(slot_costs * SCALE)
     if start is not None:
-        cold_price = start.price  # the last solve's prices are near the new ones
+        # the last solve's prices are near the new ones (the kernel's are offset by its sink's)
+        cold_price = start.price - start.sink_price[0]
     elif start_price is not None:
         cold_price = np.rint(start_price * SCALE).astype(np.int64)
     else:
@@ -145,17 +146,11 @@ def _optimal_flow(
     """Which candidate pairs an optimal b-matching chooses, and the kernel's state for a warm start.
 
     A cold start (no `start`, or one needing too much re-routing) begins from `cold_price`."""
-    usable = np.flatnonzero((residual[pair_mentor] > 0) & (value_units > 0))
-    # The kernel reads arcs grouped by mentee; ties between equal arcs go to the lower mentor. The
-    # engine's candidates come sorted that way already: checking costs a pass, sorting a lot more.
-    order_key = pair_mentee[usable] * max(mentor_count, 1) + pair_mentor[usable]
-    if (np.diff(order_key) < 0).any():
-        usable = usable[np.argsort(order_key, kind="stable")]
-    row_start = np.zeros(mentee_count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pair_mentee[usable], minlength=mentee_count), out=row_start[1:])
-    width = max(int(cost_units.shape[1]) if cost_units.ndim == 2 else 0, 1)
-    slot_cost = np.zeros((mentor_count, width), dtype=np.int64)
-    slot_cost[:, : cost_units.shape[1]] = cost_units
+    usable, row_start = arcs_by_mentee(
+        mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual
+    )
+    slot_cost = slot_cost_table(mentor_count, cost_units)
+    width = slot_cost.shape[1]
     arc_mentor = np.ascontiguousarray(pair_mentor[usable], dtype=np.int64)
     arc_value = np.ascontiguousarray(value_units[usable], dtype=np.int64)
     residual = np.ascontiguousarray(residual, dtype=np.int64)
@@ -198,6 +193,35 @@ def _optimal_flow(
         raise failure(f"the b-matching kernel failed (status {status})")
     chosen = (flow.mate[pair_mentee] == pair_mentor) & (residual[pair_mentor] > 0) & (value_units > 0)
     return np.asarray(chosen), flow
+
+
+def arcs_by_mentee(
+    mentee_count: int,
+    mentor_count: int,
+    pair_mentee: IntArray,
+    pair_mentor: IntArray,
+    value_units: FloatArray,
+    residual: IntArray,
+) -> tuple[IntArray, IntArray]:
+    """The pairs a kernel reads (worth something, to a mentor with room) as positions grouped by
+    mentee, lower mentor first, and each mentee's first position (CSR)."""
+    usable = np.flatnonzero((residual[pair_mentor] > 0) & (value_units > 0))
+    # Ties between equal arcs go to the lower mentor. The engine's candidates come sorted that
+    # way already: checking costs a pass, sorting a lot more.
+    order_key = pair_mentee[usable] * max(mentor_count, 1) + pair_mentor[usable]
+    if (np.diff(order_key) < 0).any():
+        usable = usable[np.argsort(order_key, kind="stable")]
+    row_start = np.zeros(mentee_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pair_mentee[usable], minlength=mentee_count), out=row_start[1:])
+    return usable, row_start
+
+
+def slot_cost_table(mentor_count: int, cost_units: FloatArray) -> IntArray:
+    """Slot costs in whole units as a [mentors x width] table, at least one column wide."""
+    width = max(int(cost_units.shape[1]) if cost_units.ndim == 2 else 0, 1)
+    table = np.zeros((mentor_count, width), dtype=np.int64)
+    table[:, : cost_units.shape[1]] = cost_units
+    return table
 
 
 _OUT_OF_MEMORY = -1

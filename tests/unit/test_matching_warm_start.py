@@ -50,3 +50,24 @@ def test_a_run_reports_where_its_time_went_by_stage() -> None:
     assert set(stages) == {"prepare", "scan", "solve", "outcome"}
     assert all(seconds >= 0 for seconds in stages.values())
     assert sum(stages.values()) <= elapsed + 0.004  # each stage is rounded to the millisecond
+
+
+@pytest.mark.parametrize("kind", [ProgramKind.SKILLS, ProgramKind.TRADITIONAL])
+def test_auction_priced_early_rounds_reach_the_exact_rounds_certified_optimum(
+    kind: ProgramKind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a seeded company and a programme solved by exact rounds only
+    workforce = generate_workforce(WorkforceSpec(employees=1500, seed=23))
+    program = Program(program_id="auction", name="Auction rounds", kind=kind)
+    monkeypatch.setattr(engine, "AUCTION_MIN_MENTEES", 1 << 40)
+    exact = engine.match_programme(program, workforce, today=TODAY)
+    # When its early rounds are priced by auction instead (as on large cohorts)
+    monkeypatch.setattr(engine, "AUCTION_MIN_MENTEES", 0)
+    auctioned = engine.match_programme(program, workforce, today=TODAY)
+    # Then it reaches the same objective, and an independent check of every valid pair
+    # certifies its duals
+    assert auctioned.objective == pytest.approx(exact.objective, abs=1e-9)
+    cohort = build_cohort(program, workforce, today=TODAY, synonyms=None)
+    report = check(program, cohort, effective_weights(program), auctioned)
+    assert report.problems == []
+    assert report.certified_gap <= 1e-6

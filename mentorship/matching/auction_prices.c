@@ -1,0 +1,195 @@
+/*
+ * Near-optimal b-matching prices by a forward auction with epsilon-scaling: the pricing loop's
+ * early rounds need prices good enough to choose the next candidates, not a proof, and an
+ * auction gets them in a fraction of an exact solve's time. The last round is always solved
+ * exactly (augmenting_paths.c) and certified apart, so nothing here bears on optimality.
+ *
+ * Objects are mentor slots: slot k of mentor j (k < residual[j]) costs slot_cost[j][k] and has a
+ * price; its ask is cost + price. A mentee's net for a mentor is value - the mentor's lowest ask,
+ * and its own bypass (staying unmatched) nets 0 at no price. An unassigned mentee takes its best
+ * object, raising that slot's price by its margin over the second best plus epsilon, and
+ * displaces the slot's holder. Every mentee then ends within epsilon of its best object
+ * (epsilon-complementary slackness), so the assignment is within epsilon per mentee of optimal.
+ * A slot nobody holds but still priced (a starting price too high, or a holder gone) then bids
+ * the other way, a reverse auction step: it drops its price to just below what its second most
+ * interested mentee would pay and takes the most interested one, or to 0 if nobody would come.
+ * Every step keeps each mentee within epsilon of its best; at the end an unused slot costs
+ * nothing above its cost (its dual is 0), so a starting price that was too high does not stick.
+ *
+ * State (in/out, so a round starts from the last round's assignment and prices): holder[j][k]
+ * (mentee or -1), slot_price[j][k], mate_slot[i] (j * width + k, or -1 on its bypass).
+ * Integer units throughout; ties go to the lower mentor, so results are reproducible.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef int64_t i64;
+
+enum { ON_BYPASS = -1, BIDDING = -2 };
+
+
+typedef struct {
+    i64 w, width;
+    const i64 *residual, *slot_cost;
+    i64 *slot_price, *lowest, *second;  // per mentor: its lowest and second-lowest ask, and where
+    i64 *lowest_slot;
+} Asks;
+
+static i64 ask(const Asks *a, i64 slot) { return a->slot_cost[slot] + a->slot_price[slot]; }
+
+static void refresh(Asks *a, i64 j) {
+    i64 low = INT64_MAX, next = INT64_MAX, at = -1;
+    for (i64 k = 0; k < a->residual[j]; k++) {
+        const i64 slot = j * a->width + k, x = ask(a, slot);
+        if (x < low) next = low, low = x, at = slot;
+        else if (x < next) next = x;
+    }
+    a->lowest[j] = low, a->second[j] = next, a->lowest_slot[j] = at;
+}
+
+/* Mentee i's best and second-best net over its arcs and its bypass; *slot is where the best is
+ * (-1: the bypass). */
+static i64 best_net(const Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value, i64 i,
+                    i64 *slot, i64 *runner_up) {
+    i64 best = 0, second = 0, best_mentor = -1, best_value = 0;  // the bypass nets 0
+    for (i64 e = row_start[i]; e < row_start[i + 1]; e++) {
+        const i64 j = arc_mentor[e];
+        if (a->lowest[j] == INT64_MAX) continue;
+        const i64 net = arc_value[e] - a->lowest[j];
+        if (net > best) second = best, best = net, best_mentor = j, best_value = arc_value[e];
+        else if (net > second) second = net;
+    }
+    if (best_mentor >= 0 && a->second[best_mentor] != INT64_MAX && best_value - a->second[best_mentor] > second)
+        second = best_value - a->second[best_mentor];
+    *slot = best_mentor < 0 ? -1 : a->lowest_slot[best_mentor];
+    if (runner_up) *runner_up = second;
+    return best;
+}
+
+static i64 current_net(const Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value, i64 i,
+                       i64 slot) {
+    if (slot < 0) return 0;
+    const i64 j = slot / a->width;
+    for (i64 e = row_start[i]; e < row_start[i + 1]; e++)
+        if (arc_mentor[e] == j) return arc_value[e] - ask(a, slot);
+    return INT64_MIN;  // no arc to its mentor any more
+}
+
+static i64 by_mentor_value(const i64 *by_mentor, const i64 *start, i64 j, i64 i) {
+    for (i64 e = start[j]; e < start[j + 1]; e++)
+        if (by_mentor[2 * e] == i) return by_mentor[2 * e + 1];
+    return 0;  // unreachable: the taker was found among these arcs
+}
+
+/*
+ * Arcs in CSR by mentee, as for solve_b_matching; slot_cost and slot_price row-major
+ * [mentor_count x width]. Runs one phase per entry of epsilon (decreasing). Returns the number of
+ * bids, or -1 when memory ran out.
+ */
+int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_start, const i64 *arc_mentor,
+                           const i64 *arc_value, const i64 *residual, const i64 *slot_cost, i64 width,
+                           const i64 *epsilon, i64 phases, i64 *holder, i64 *slot_price, i64 *mate_slot) {
+    const i64 n = mentee_count, w = mentor_count, arcs = row_start[n], slots = w * width;
+    Asks a = {w, width, residual, slot_cost, slot_price, malloc(sizeof(i64) * (w + 1)),
+              malloc(sizeof(i64) * (w + 1)), malloc(sizeof(i64) * (w + 1))};
+    i64 *queue = malloc(sizeof(i64) * (n + 1)), *net = malloc(sizeof(i64) * (n + 1));
+    i64 *unheld = malloc(sizeof(i64) * (slots + 1));
+    // the arcs again by mentor, for the reverse steps: (mentee, value) per mentor
+    i64 *by_mentor_start = calloc((size_t)w + 1, sizeof(i64)), *by_mentor = malloc(sizeof(i64) * 2 * (arcs + 1));
+    if (!a.lowest || !a.second || !a.lowest_slot || !queue || !net || !unheld || !by_mentor_start || !by_mentor) {
+        free(a.lowest), free(a.second), free(a.lowest_slot), free(queue), free(net), free(unheld);
+        free(by_mentor_start), free(by_mentor);
+        return -1;
+    }
+    for (i64 e = 0; e < arcs; e++) by_mentor_start[arc_mentor[e] + 1]++;
+    for (i64 j = 0; j < w; j++) by_mentor_start[j + 1] += by_mentor_start[j];
+    for (i64 i = 0; i < n; i++)
+        for (i64 e = row_start[i]; e < row_start[i + 1]; e++) {
+            i64 *at = &by_mentor[2 * by_mentor_start[arc_mentor[e]]++];
+            at[0] = i, at[1] = arc_value[e];
+        }
+    for (i64 j = w; j > 0; j--) by_mentor_start[j] = by_mentor_start[j - 1];
+    by_mentor_start[0] = 0;
+    for (i64 j = 0; j < w; j++) {
+        for (i64 k = residual[j]; k < width; k++) holder[j * width + k] = -1, slot_price[j * width + k] = 0;
+        refresh(&a, j);
+    }
+    for (i64 i = 0; i < n; i++) {  // a kept assignment must still be an arc to a slot it holds
+        const i64 slot = mate_slot[i];
+        if (slot >= 0 && (holder[slot] != i || current_net(&a, row_start, arc_mentor, arc_value, i, slot) == INT64_MIN))
+            mate_slot[i] = BIDDING;
+    }
+    for (i64 slot = 0; slot < slots; slot++)
+        if (holder[slot] >= 0 && mate_slot[holder[slot]] != slot) holder[slot] = -1;
+    i64 bids = 0;
+    for (i64 phase = 0; phase < phases; phase++) {
+        const i64 eps = epsilon[phase];
+        // Everyone not within eps of its best bids again (the first phase also seats newcomers).
+        i64 head = 0, tail = 0;
+        const i64 size = n + 1;
+        for (i64 i = 0; i < n; i++) {
+            i64 slot;
+            const i64 best = best_net(&a, row_start, arc_mentor, arc_value, i, &slot, NULL);
+            if (mate_slot[i] != BIDDING) {
+                net[i] = current_net(&a, row_start, arc_mentor, arc_value, i, mate_slot[i]);
+                if (net[i] >= best - eps) continue;
+            }
+            if (mate_slot[i] >= 0) holder[mate_slot[i]] = -1;
+            mate_slot[i] = BIDDING;
+            queue[tail++] = i;
+        }
+        while (head != tail) {  // forward: the bidders
+            const i64 i = queue[head];
+            head = (head + 1) % size;
+            i64 slot, second;
+            const i64 best = best_net(&a, row_start, arc_mentor, arc_value, i, &slot, &second);
+            if (slot < 0) {
+                mate_slot[i] = ON_BYPASS, net[i] = 0;
+                continue;
+            }
+            bids++;
+            slot_price[slot] += best - second + eps;
+            if (holder[slot] >= 0) {
+                mate_slot[holder[slot]] = BIDDING;
+                queue[tail] = holder[slot];
+                tail = (tail + 1) % size;
+            }
+            holder[slot] = i, mate_slot[i] = slot, net[i] = second - eps;
+            refresh(&a, slot / width);
+        }
+        i64 pending = 0;  // reverse: the priced slots nobody holds
+        for (i64 slot = 0; slot < slots; slot++)
+            if (holder[slot] < 0 && slot_price[slot] > 0) unheld[pending++] = slot;
+        while (pending > 0) {
+            const i64 slot = unheld[--pending], j = slot / width, cost = slot_cost[slot];
+            if (holder[slot] >= 0 || slot_price[slot] == 0) continue;
+            i64 first = INT64_MIN, second = INT64_MIN, taker = -1;
+            for (i64 e = by_mentor_start[j]; e < by_mentor_start[j + 1]; e++) {
+                const i64 i = by_mentor[2 * e], room = by_mentor[2 * e + 1] - cost - net[i];
+                if (mate_slot[i] == slot) continue;
+                if (room > first) second = first, first = room, taker = i;
+                else if (room > second) second = room;
+            }
+            bids++;
+            if (taker < 0 || first <= 0) {  // nobody would come even for nothing
+                slot_price[slot] = 0;
+                refresh(&a, j);
+                continue;
+            }
+            const i64 price = second - eps > 0 ? second - eps : 0;
+            slot_price[slot] = price < first - eps ? price : (first - eps > 0 ? first - eps : 0);
+            const i64 left = mate_slot[taker];
+            if (left >= 0) {
+                holder[left] = -1;
+                if (slot_price[left] > 0) unheld[pending++] = left;
+            }
+            holder[slot] = taker, mate_slot[taker] = slot;
+            net[taker] = by_mentor_value(by_mentor, by_mentor_start, j, taker) - cost - slot_price[slot];
+            refresh(&a, j);
+            if (left >= 0) refresh(&a, left / width);
+        }
+    }
+    free(a.lowest), free(a.second), free(a.lowest_slot), free(queue), free(net), free(unheld);
+    free(by_mentor_start), free(by_mentor);
+    return bids;
+}

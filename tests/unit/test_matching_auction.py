@@ -1,0 +1,134 @@
+"""The auction that prices the pricing loop's early rounds: near-optimal, never infeasible.
+
+Its result only steers which candidates come next (the exact kernel solves the last rounds and
+the certificate is checked apart), but what it promises is checked here against the same linear
+programme the exact solver is: feasible pairs, within epsilon per mentee of the optimum, duals
+feasible on every candidate, and unused slots priced at no more than their cost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentorship.matching import auction
+from mentorship.matching.auction import AuctionState, auction_solve
+from mentorship.matching.solver import ROUNDING_SLACK, Solution
+from tests.unit.test_matching_solver import Instance, instances, linear_programme_optimum
+
+
+def _solve(
+    instance: Instance, keep: npt.NDArray[np.bool_] | None = None, **start: Any
+) -> tuple[Solution, AuctionState]:
+    mask = np.ones(instance.pair_mentee.size, dtype=np.bool_) if keep is None else keep
+    return auction_solve(
+        instance.mentees,
+        instance.mentors,
+        instance.pair_mentee[mask],
+        instance.pair_mentor[mask],
+        instance.value[mask],
+        instance.residual,
+        instance.slot_costs,
+        **start,
+    )
+
+
+def _assert_promises_hold(instance: Instance, solution: Solution) -> None:
+    chosen = solution.chosen
+    mentees, mentors = instance.pair_mentee[chosen], instance.pair_mentor[chosen]
+    # each mentee has at most one mentor, no mentor exceeds its residual capacity, and every
+    # chosen pair is worth something
+    assert np.bincount(mentees, minlength=instance.mentees).max(initial=0) <= 1
+    assert (np.bincount(mentors, minlength=instance.mentors) <= instance.residual).all()
+    assert (instance.value[chosen] > 0).all()
+    # within the last epsilon per mentee of the optimum (plus rounding to whole units)
+    optimum = linear_programme_optimum(instance)
+    slack = instance.mentees * (auction.EPSILONS[-1] + 4 * ROUNDING_SLACK)
+    assert optimum - slack <= solution.objective <= optimum + 1e-9
+    # duals feasible on every open candidate, so their bound is an upper bound on the optimum
+    u, price = solution.u, solution.price
+    open_pairs = instance.residual[instance.pair_mentor] > 0
+    reduced = instance.value - u[instance.pair_mentee] - price[instance.pair_mentor]
+    assert reduced[open_pairs].max(initial=0.0) <= 1e-12
+    assert (u >= 0).all()
+    assert (price >= 0).all()
+    assert solution.dual_bound >= optimum - 1e-9
+    # a mentor with a slot left over is priced at no more than that slot's cost
+    load = np.bincount(mentors, minlength=instance.mentors)
+    spare = np.flatnonzero(load < instance.residual)
+    costs = instance.slot_costs[spare, load[spare]]
+    assert (price[spare] <= costs + ROUNDING_SLACK * 2).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(), st.data())
+def test_auction_pairs_are_feasible_near_optimal_and_its_duals_bound_the_optimum(
+    instance: Instance, data: st.DataObject
+) -> None:
+    # Given a random candidate set with ties, closed mentors and rising slot costs,
+    # and starting prices that may be far too high (estimates are never exact)
+    prices = st.lists(st.floats(0.0, 1.5), min_size=instance.mentors, max_size=instance.mentors)
+    start_price = data.draw(st.none() | prices.map(np.asarray))
+    # When the auction runs
+    solution, _ = _solve(instance, start_price=start_price)
+    # Then its pairs are feasible and near-optimal and its duals are feasible
+    _assert_promises_hold(instance, solution)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(), st.data())
+def test_an_auction_started_from_a_smaller_candidate_sets_state_keeps_its_promises(
+    instance: Instance, data: st.DataObject
+) -> None:
+    # Given an auction's state on part of the candidates (as after an earlier pricing round)
+    pairs = instance.pair_mentee.size
+    first = np.asarray(data.draw(st.lists(st.booleans(), min_size=pairs, max_size=pairs)), dtype=np.bool_)
+    _, state = _solve(instance, first)
+    # When the auction runs on every candidate from that state
+    solution, _ = _solve(instance, start=state)
+    # Then the promises hold as from a fresh start
+    _assert_promises_hold(instance, solution)
+
+
+def test_the_same_input_gives_the_same_auction() -> None:
+    # Given a market where many mentees want the same two mentors at tied values
+    rng = np.random.default_rng(3)
+    mentees, mentors = 60, 12
+    keys = np.unique(rng.integers(0, mentees * mentors, size=400))
+    pair_mentee, pair_mentor = np.divmod(keys, mentors)
+    value = np.round(rng.uniform(0, 1, keys.size), 1) + np.where(pair_mentor < 2, 0.5, 0.0)
+    residual = np.full(mentors, 2, dtype=np.int64)
+    slot_costs = np.tile([0.0, 0.1], (mentors, 1))
+    # When the auction runs twice
+    runs = [
+        auction_solve(mentees, mentors, pair_mentee, pair_mentor, value, residual, slot_costs)
+        for _ in range(2)
+    ]
+    # Then both runs choose the same pairs at the same prices
+    (a, state_a), (b, state_b) = runs
+    assert (a.chosen == b.chosen).all()
+    assert (a.price == b.price).all()
+    assert (state_a.holder == state_b.holder).all()
+
+
+def test_a_stale_state_whose_pair_has_gone_is_reseated_not_trusted() -> None:
+    # Given a state that seats mentee 0 with mentor 1, and candidates without that pair
+    state = AuctionState(
+        holder=np.array([[-1], [0]], dtype=np.int64),
+        slot_price=np.zeros((2, 1), dtype=np.int64),
+        mate_slot=np.array([1], dtype=np.int64),
+    )
+    pair = np.array([0], dtype=np.int64)
+    # When the auction runs on the remaining candidate (mentee 0 with mentor 0)
+    solution, after = auction_solve(
+        1, 2, pair, pair, np.array([0.5]), np.array([1, 1]), np.zeros((2, 1)), start=state
+    )
+    # Then mentee 0 is seated with mentor 0 and mentor 1's slot is free
+    assert solution.chosen.tolist() == [True]
+    assert after.holder[1, 0] == -1
+    assert solution.objective == pytest.approx(0.5)
