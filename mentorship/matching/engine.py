@@ -72,7 +72,7 @@ AUCTION_MIN_MENTEES = 2_000
 only the rounds once the candidates settle solve exactly."""
 EXACT_AT_NEW_PAIRS = 0.3
 """Rounds turn exact once a rescan adds fewer new pairs than 30% of the mentees in scope (or no
-mentee is in doubt): at 100,000 employees, after five auction rounds; later auction rounds add
+mentee is in doubt): at 100,000 employees, after six auction rounds; later auction rounds add
 little that the exact rounds would not find anyway."""
 AUCTION_DOUBT = 1e-4
 """After an auction round, a mentee is in doubt only if a pair outside could gain 1e-4 on its dual
