@@ -327,7 +327,10 @@ def _price_out(
         if doubtful.size == 0:
             if exact:
                 break
-            exact = resolve = True  # the candidates hold: solve them exactly, and check again
+            # The candidates hold: solve them exactly and check again, lists short again (doubt
+            # left by an auction's noise is not a displacement chain that needs deep lists).
+            exact = resolve = True
+            doubts[:] = 0
             continue
         # A mentee still in doubt after a rescan sees a longer list next time: displacement chains
         # that need deep lists are closed in a few rounds instead of one step per round.
@@ -359,7 +362,8 @@ def _price_out(
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
         if not exact and fresh.size < EXACT_AT_NEW_PAIRS * rows.size:
-            exact = resolve = True
+            exact = resolve = True  # as above: few new pairs, so the candidates nearly hold
+            doubts[:] = 0
         if fresh.size:
             merged = np.concatenate((keys, fresh))
             order = np.argsort(merged, kind="stable")
