@@ -13,8 +13,10 @@ are always exact, and only an exact round can end it.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -178,6 +180,48 @@ def match_programme(
     """
     if change_penalty < 0:
         raise InvalidRequest("change_penalty must not be negative", field="change_penalty")
+    with _cyclic_gc_paused():
+        return _match(
+            program,
+            employees,
+            today=today,
+            history=history,
+            locked=locked,
+            only_mentees=only_mentees,
+            current=current,
+            change_penalty=change_penalty,
+            synonyms=synonyms,
+        )
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one match (reference counting still frees memory).
+
+    A match allocates many small objects (cohort lists, one pair and explanation per match) and
+    no reference cycles, while the caller holds the whole directory: every automatic full
+    collection walks all of it for nothing. At 100,000 employees that was about 1 s of a run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _match(
+    program: Program,
+    employees: Sequence[Employee],
+    *,
+    today: date,
+    history: Sequence[Pairing],
+    locked: Sequence[Pairing],
+    only_mentees: Collection[str] | None,
+    current: Sequence[Pairing] | None,
+    change_penalty: float,
+    synonyms: Mapping[str, str] | None,
+) -> MatchOutcome:
     keep_pairs = {(pairing.mentor_id, pairing.mentee_id) for pairing in current or ()}
     stopwatch = Stopwatch()
     with stopwatch.stage("prepare"):

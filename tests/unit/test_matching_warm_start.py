@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -71,3 +73,36 @@ def test_auction_priced_early_rounds_reach_the_exact_rounds_certified_optimum(
     report = check(program, cohort, effective_weights(program), auctioned)
     assert report.problems == []
     assert report.certified_gap <= 1e-6
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_a_match_pauses_the_cyclic_collector_and_restores_it_after(
+    enabled_before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the cyclic garbage collector on or off, and a way to see its state mid-match
+    seen: list[bool] = []
+    outcome_of = engine._outcome
+
+    def watched(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return outcome_of(*args)
+
+    monkeypatch.setattr(engine, "_outcome", watched)
+    workforce = generate_workforce(WorkforceSpec(employees=200, seed=3))
+    program = Program(program_id="gc", name="Collector", kind=ProgramKind.SKILLS)
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        # When a match runs, and when one fails part-way
+        engine.match_programme(program, workforce, today=TODAY)
+        monkeypatch.setattr(engine, "_outcome", _raise_runtime_error)
+        with pytest.raises(RuntimeError):
+            engine.match_programme(program, workforce, today=TODAY)
+        # Then the collector was paused during the match and is as it was after both
+        assert seen == [False]
+        assert gc.isenabled() is enabled_before
+    finally:
+        gc.enable()
+
+
+def _raise_runtime_error(*_: Any) -> Any:
+    raise RuntimeError("fails mid-match")
