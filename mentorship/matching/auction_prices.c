@@ -1,5 +1,5 @@
 /*
- * Near-optimal b-matching prices by a forward auction with epsilon-scaling: the pricing loop's
+ * Near-optimal b-matching prices by an auction with epsilon-scaling: the pricing loop's
  * early rounds need prices good enough to choose the next candidates, not a proof, and an
  * auction gets them in a fraction of an exact solve's time. The last round is always solved
  * exactly (augmenting_paths.c) and certified apart, so nothing here bears on optimality.
@@ -17,7 +17,8 @@
  * nothing above its cost (its dual is 0), so a starting price that was too high does not stick.
  *
  * State (in/out, so a round starts from the last round's assignment and prices): holder[j][k]
- * (mentee or -1), slot_price[j][k], mate_slot[i] (j * width + k, or -1 on its bypass).
+ * (mentee or -1), slot_price[j][k], mate_slot[i] (j * width + k, -1 on its bypass, -2 not yet
+ * seated).
  * Integer units throughout; ties go to the lower mentor, so results are reproducible.
  */
 #include <stdint.h>
@@ -27,12 +28,11 @@ typedef int64_t i64;
 
 enum { ON_BYPASS = -1, BIDDING = -2 };
 
-
 typedef struct {
     i64 w, width;
     const i64 *residual, *slot_cost;
-    i64 *slot_price, *lowest, *second;  // per mentor: its lowest and second-lowest ask, and where
-    i64 *lowest_slot;
+    i64 *slot_price;
+    i64 *lowest, *second, *lowest_slot;  // per mentor: its lowest and second-lowest ask, and where
 } Asks;
 
 static i64 ask(const Asks *a, i64 slot) { return a->slot_cost[slot] + a->slot_price[slot]; }
