@@ -181,17 +181,48 @@ def match_programme(
     if change_penalty < 0:
         raise InvalidRequest("change_penalty must not be negative", field="change_penalty")
     with _cyclic_gc_paused():
-        return _match(
-            program,
-            employees,
-            today=today,
-            history=history,
-            locked=locked,
-            only_mentees=only_mentees,
-            current=current,
-            change_penalty=change_penalty,
-            synonyms=synonyms,
+        keep_pairs = {(pairing.mentor_id, pairing.mentee_id) for pairing in current or ()}
+        stopwatch = Stopwatch()
+        with stopwatch.stage("prepare"):
+            prepared = _prepare(
+                program,
+                employees,
+                today=today,
+                history=history,
+                locked=locked,
+                only_mentees=only_mentees,
+                keep_pairs=keep_pairs,
+                synonyms=synonyms,
+            )
+        prepared = replace(prepared, stopwatch=stopwatch)
+        cohort, parts = prepared.cohort, prepared.parts
+        mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
+        all_rows = np.arange(mentee_count, dtype=np.int64)
+        bonus_keys = _kept_pair_keys(prepared, keep_pairs)
+        start_price = np.zeros(mentor_count)
+        if mentee_count >= WARM_START_MIN_MENTEES:
+            start_price = _estimated_prices(prepared)
+        priced = _price_out(prepared, all_rows, None, start_price, bonus_keys, change_penalty)
+        solution, bound = priced.solution, priced.bound
+        pair_mentee, pair_mentor, value, keys = (
+            priced.pair_mentee,
+            priced.pair_mentor,
+            priced.value,
+            priced.keys,
         )
+        # Within tolerance is not zero: raise each dual to its bound over the pairs outside the
+        # candidates, so the certificate holds exactly for every valid pair.
+        covered = np.maximum(solution.u, bound)
+        solution = replace(
+            solution,
+            u=covered,
+            dual_bound=dual_bound(covered, solution.price, cohort.residual, parts.slot_costs),
+        )
+        with stopwatch.stage("outcome"):
+            outcome = _outcome(
+                prepared, solution, pair_mentee, pair_mentor, value, priced.valid_count, keys, priced.rounds
+            )
+        return replace(outcome, seconds_by_stage=stopwatch.seconds)
 
 
 @contextmanager
@@ -208,57 +239,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _match(
-    program: Program,
-    employees: Sequence[Employee],
-    *,
-    today: date,
-    history: Sequence[Pairing],
-    locked: Sequence[Pairing],
-    only_mentees: Collection[str] | None,
-    current: Sequence[Pairing] | None,
-    change_penalty: float,
-    synonyms: Mapping[str, str] | None,
-) -> MatchOutcome:
-    keep_pairs = {(pairing.mentor_id, pairing.mentee_id) for pairing in current or ()}
-    stopwatch = Stopwatch()
-    with stopwatch.stage("prepare"):
-        prepared = _prepare(
-            program,
-            employees,
-            today=today,
-            history=history,
-            locked=locked,
-            only_mentees=only_mentees,
-            keep_pairs=keep_pairs,
-            synonyms=synonyms,
-        )
-    prepared = replace(prepared, stopwatch=stopwatch)
-    cohort, parts = prepared.cohort, prepared.parts
-    mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
-    all_rows = np.arange(mentee_count, dtype=np.int64)
-    bonus_keys = _kept_pair_keys(prepared, keep_pairs)
-    start_price = np.zeros(mentor_count)
-    if mentee_count >= WARM_START_MIN_MENTEES:
-        start_price = _estimated_prices(prepared)
-    priced = _price_out(prepared, all_rows, None, start_price, bonus_keys, change_penalty)
-    solution, bound = priced.solution, priced.bound
-    pair_mentee, pair_mentor, value, keys = priced.pair_mentee, priced.pair_mentor, priced.value, priced.keys
-    # Within tolerance is not zero: raise each dual to its bound over the pairs outside the
-    # candidates, so the certificate holds exactly for every valid pair.
-    covered = np.maximum(solution.u, bound)
-    solution = replace(
-        solution,
-        u=covered,
-        dual_bound=dual_bound(covered, solution.price, cohort.residual, parts.slot_costs),
-    )
-    with stopwatch.stage("outcome"):
-        outcome = _outcome(
-            prepared, solution, pair_mentee, pair_mentor, value, priced.valid_count, keys, priced.rounds
-        )
-    return replace(outcome, seconds_by_stage=stopwatch.seconds)
 
 
 @dataclass(frozen=True)
