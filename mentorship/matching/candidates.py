@@ -32,8 +32,9 @@ BoolArray = npt.NDArray[np.bool_]
 SPLIT_MIN_ROWS = 256
 """Fewer mentees than this are scanned in one call: a thread hand-off would cost more than it saves."""
 ENTRY_CODES_MAX_BYTES = 64 << 20
-"""Up to this size each block entry carries its mentor's proficiency codes, so the scan reads them
-in sequence rather than jumping to the mentor's row (large skill catalogues fall back to that)."""
+"""Up to this size the scan has its own copy of the mentors' proficiency codes, skill by skill in
+block-entry order, so it reads them in sequence rather than gathering them from each mentor's row
+(large skill catalogues fall back to that)."""
 _NO_LEVEL_LIMIT = 1 << 62
 
 
@@ -195,8 +196,10 @@ class PairScanner:
             "entry_cos": parts.mentor_angle[block_mentor, 0].astype(np.float32),
             "entry_sin": parts.mentor_angle[block_mentor, 1].astype(np.float32),
         }
+        # [skill][entry]: a block's codes in one skill are read in sequence.
+        self._skill_major: npt.NDArray[np.uint8] | None = None
         if block_mentor.size * cohort.proficiency.shape[1] <= ENTRY_CODES_MAX_BYTES:
-            self._entries["entry_code"] = self._fixed["proficiency_code"][block_mentor]
+            self._skill_major = np.ascontiguousarray(self._fixed["proficiency_code"][block_mentor].T)
         if program.exclude_shared_manager:
             self._fixed["mentee_boss"] = boss[mentees.people]
             self._entries["entry_boss"] = entries(boss[mentors.people])
@@ -230,6 +233,9 @@ class PairScanner:
         arrays = dict(self._fixed)
         for name, array in self._entries.items():
             arrays[name] = array if entry_mask is None else np.ascontiguousarray(array[entry_mask])
+        if self._skill_major is not None:
+            codes = self._skill_major
+            arrays["entry_code"] = codes if entry_mask is None else np.ascontiguousarray(codes[:, entry_mask])
         if entry_mask is not None:
             block_mentor, block_of_entry = block_mentor[entry_mask], block_of_entry[entry_mask]
         by_mentor = np.argsort(block_mentor, kind="stable")
