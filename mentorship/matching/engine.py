@@ -6,9 +6,9 @@ hashed spread (plus the exact best value left behind) -> solve on those candidat
 pricing: a mentee whose left-behind bound could beat its dual is rescanned at the current mentor
 prices and its improving pairs join the candidates -> re-solve, until every valid pair has reduced
 cost <= 0. The duals are then a proof of optimality over all valid pairs, not just the candidates.
-On large cohorts the early rounds, whose solves only steer the next rescans, are solved by
-auction (near-optimal, several times faster on a crowded market); the rounds that end the loop
-are always exact, and only an exact round can end it.
+On large cohorts every round is solved by auction (auction.py): the early rounds, whose solves
+only steer the next rescans, near-optimally, several times faster than an exact solve on a
+crowded market; the rounds that can end the loop run the auction on to the exact optimum.
 """
 
 from __future__ import annotations
@@ -70,8 +70,9 @@ WARM_START_MIN_MENTEES = 5_000
 WARM_START_STRIDE = 10
 """The sampled market takes every 10th mentee and every 10th mentor."""
 AUCTION_MIN_MENTEES = 2_000
-"""From this many mentees in scope, early pricing rounds solve by auction (near-optimal, fast) and
-only the rounds once the candidates settle solve exactly."""
+"""From this many mentees in scope, pricing rounds solve by auction: near-optimal (and fast) in
+the early rounds, exact once the candidates settle. Below it, every round is an exact solve by
+augmenting paths (solver.py), warm-started from the last round's matching."""
 EXACT_AT_NEW_PAIRS = 0.3
 """Rounds turn exact once a rescan adds fewer new pairs than 30% of the mentees in scope (or no
 mentee is in doubt): at 100,000 employees, after six auction rounds; later auction rounds add
@@ -293,8 +294,9 @@ def _price_out(
     doubts = np.zeros(mentee_count, dtype=np.int64)
     rounds = 0
     resolve = True
-    warm: FlowState | None = None  # each round's solve starts from the last round's matching
     exact = rows.size < AUCTION_MIN_MENTEES
+    # each round's solve starts from the last round's matching (and prices)
+    warm: FlowState | None = None
     auctioned: AuctionState | None = None
     while True:
         if resolve:
@@ -310,12 +312,14 @@ def _price_out(
                     cohort.residual,
                     parts.slot_costs,
                 )
-                if exact:
-                    # from the prices the candidates were taken at, or the last exact round's state
+                if rows.size < AUCTION_MIN_MENTEES:
+                    # from the prices the candidates were taken at, or the last round's matching
                     solution = solve(*problem, start=warm, start_price=price)
                     warm = solution.flow
                 else:
-                    solution, auctioned = auction_solve(*problem, start=auctioned, start_price=price)
+                    solution, auctioned = auction_solve(
+                        *problem, start=auctioned, start_price=price, exact=exact
+                    )
             # Only mentors whose price fell can raise a bound: rescan mentees against them alone.
             # Mentees already in doubt are rescanned in full below (bounds only rise, so they stay
             # in doubt), which refreshes their bounds at the new prices anyway. An auction's

@@ -1,9 +1,10 @@
-"""The auction that prices the pricing loop's early rounds: near-optimal, never infeasible.
+"""The auction that solves the pricing loop's rounds on large cohorts: near-optimal and never
+infeasible in the early rounds, exact in the rounds that can end the loop.
 
-Its result only steers which candidates come next (the exact kernel solves the last rounds and
-the certificate is checked apart), but what it promises is checked here against the same linear
-programme the exact solver is: feasible pairs, within epsilon per mentee of the optimum, duals
-feasible on every candidate, and unused slots priced at no more than their cost.
+What it promises is checked against the same linear programme the exact solver is: feasible pairs,
+within epsilon per mentee of the optimum, duals feasible on every candidate, unused slots priced
+at no more than their cost; and, run on to exactness, the exact kernel's optimum in whole units,
+with a fall-back to that kernel whenever its own gap does not prove it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from mentorship.matching import auction
 from mentorship.matching.auction import AuctionState, auction_solve
-from mentorship.matching.solver import ROUNDING_SLACK, Solution
+from mentorship.matching.solver import ROUNDING_SLACK, SCALE, Solution, solve
 from tests.unit.test_matching_solver import Instance, instances, linear_programme_optimum
 
 
@@ -132,3 +133,87 @@ def test_a_stale_state_whose_pair_has_gone_is_reseated_not_trusted() -> None:
     assert solution.chosen.tolist() == [True]
     assert after.holder[1, 0] == -1
     assert solution.objective == pytest.approx(0.5)
+
+
+def _units_objective(instance: Instance, solution: Solution) -> int:
+    """The objective in whole units, the problem both exact solvers solve."""
+    value = np.rint(instance.value * SCALE).astype(np.int64)
+    load = np.bincount(instance.pair_mentor[solution.chosen], minlength=instance.mentors)
+    used = np.arange(instance.slot_costs.shape[1])[None, :] < load[:, None]
+    costs = np.rint(instance.slot_costs * SCALE).astype(np.int64)
+    return int(value[solution.chosen].sum() - np.where(used, costs, 0).sum())
+
+
+def _assert_exact(instance: Instance, solution: Solution) -> None:
+    exact = solve(
+        instance.mentees,
+        instance.mentors,
+        instance.pair_mentee,
+        instance.pair_mentor,
+        instance.value,
+        instance.residual,
+        instance.slot_costs,
+    )
+    assert _units_objective(instance, solution) == _units_objective(instance, exact)
+    # and its own duals prove it: within a unit per mentee of rounding, no more
+    assert solution.dual_bound - solution.objective <= (instance.mentees + 2) * 2 * ROUNDING_SLACK
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(), st.data())
+def test_an_exact_auction_reaches_the_augmenting_path_kernels_optimum(
+    instance: Instance, data: st.DataObject
+) -> None:
+    # Given a random candidate set, and maybe the state of an auction on part of it
+    pairs = instance.pair_mentee.size
+    first = np.asarray(data.draw(st.lists(st.booleans(), min_size=pairs, max_size=pairs)), dtype=np.bool_)
+    start = data.draw(st.sampled_from([None, _solve(instance, first)[1]]))
+    # When the auction runs on to exactness
+    solution, _ = _solve(instance, start=start, exact=True)
+    # Then its pairs are worth exactly what the exact kernel's are, in whole units
+    _assert_promises_hold(instance, solution)
+    _assert_exact(instance, solution)
+
+
+def test_an_exact_auction_that_stops_short_of_its_proof_is_solved_by_the_exact_kernel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a crowded market, and an auction that would stop at its coarse epsilons
+    rng = np.random.default_rng(5)
+    mentees, mentors = 80, 10
+    keys = np.unique(rng.integers(0, mentees * mentors, size=500))
+    pair_mentee, pair_mentor = np.divmod(keys, mentors)
+    instance = Instance(
+        mentees=mentees,
+        mentors=mentors,
+        pair_mentee=pair_mentee,
+        pair_mentor=pair_mentor,
+        value=rng.uniform(0.3, 0.3001, keys.size),
+        residual=np.full(mentors, 3, dtype=np.int64),
+        slot_costs=np.tile([0.0, 1e-5, 2e-5], (mentors, 1)),
+    )
+    monkeypatch.setattr(auction, "_epsilons", lambda fine, exact: [round(1e-3 * SCALE) * fine])
+    assert _solve(instance)[0].dual_bound - _solve(instance)[0].objective > 1 / SCALE  # short
+    # When it is asked for the exact optimum
+    solution, _ = _solve(instance, exact=True)
+    # Then the gap it reports sends the round to the exact kernel, and the result is exact
+    _assert_exact(instance, solution)
+
+
+def test_values_too_large_for_the_auctions_parts_are_solved_exactly() -> None:
+    # Given values in the billions (a keep bonus no admin would mean, but the API allows)
+    pair = np.array([0, 0, 1], dtype=np.int64)
+    instance = Instance(
+        mentees=2,
+        mentors=2,
+        pair_mentee=pair,
+        pair_mentor=np.array([0, 1, 0], dtype=np.int64),
+        value=np.array([2e9, 1e9, 3e9]),
+        residual=np.array([1, 1], dtype=np.int64),
+        slot_costs=np.zeros((2, 1)),
+    )
+    # When the auction runs
+    solution, _ = _solve(instance, exact=True)
+    # Then the optimum comes from the exact kernel: mentee 1 takes mentor 0, mentee 0 mentor 1
+    assert solution.objective == pytest.approx(4e9)
+    _assert_exact(instance, solution)
