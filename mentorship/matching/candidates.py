@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.matching.cohort import Cohort
-from mentorship.matching.native import cores, kernels, workers
+from mentorship.matching.native import c_fields, cores, kernels, workers
 from mentorship.matching.rules import Exceptions
 from mentorship.matching.scoring import TIE_BREAK, ScoreParts
 from mentorship.models import Program, ProgramKind
@@ -53,49 +53,45 @@ def _pointer(array: npt.NDArray[Any] | None) -> int | None:
     return None if array is None else int(array.ctypes.data)
 
 
-def _fields(kind: Any, names: str) -> list[tuple[str, Any]]:
-    return [(name, kind) for name in names.split()]
-
-
 class _Cohort(ctypes.Structure):
     """pair_scan.c's Cohort: field order and types mirror the C struct."""
 
     _fields_ = (
-        _fields(
+        c_fields(
             ctypes.c_void_p,
             "wish_start wish_block term_start term_skill term_fit term_goal mentee_department "
             "mentee_zone mentee_cos mentee_sin level_low level_high mentee_boss mentee_language "
             "except_start except_mentor",
         )
-        + _fields(ctypes.c_int64, "skill_count")
-        + _fields(ctypes.c_void_p, "proficiency_code code_value")
-        + _fields(ctypes.c_int64, "code_count max_terms max_wishes")
-        + _fields(ctypes.c_void_p, "mentor_entry_start mentor_entry")
-        + _fields(ctypes.c_int64, "entry_count")
-        + _fields(
+        + c_fields(ctypes.c_int64, "skill_count")
+        + c_fields(ctypes.c_void_p, "proficiency_code code_value")
+        + c_fields(ctypes.c_int64, "code_count max_terms max_wishes")
+        + c_fields(ctypes.c_void_p, "mentor_entry_start mentor_entry")
+        + c_fields(ctypes.c_int64, "entry_count")
+        + c_fields(
             ctypes.c_void_p,
             "block_start block_level block_skill entry_mentor entry_code entry_department entry_zone "
             "entry_language entry_boss entry_cos entry_sin",
         )
-        + _fields(ctypes.c_int64, "zone_width")
-        + _fields(ctypes.c_void_p, "zone_gain zone_allowed")
-        + _fields(ctypes.c_int64, "language_sets")
-        + _fields(ctypes.c_void_p, "language_allowed")
-        + _fields(ctypes.c_double, "base cross_department tie_break")
+        + c_fields(ctypes.c_int64, "zone_width")
+        + c_fields(ctypes.c_void_p, "zone_gain zone_allowed")
+        + c_fields(ctypes.c_int64, "language_sets")
+        + c_fields(ctypes.c_void_p, "language_allowed")
+        + c_fields(ctypes.c_double, "base cross_department tie_break")
     )
 
 
 class _Request(ctypes.Structure):
     _fields_ = (
-        _fields(ctypes.c_int64, "count")
-        + _fields(ctypes.c_void_p, "rows entry_price mentee_price")
-        + _fields(ctypes.c_int64, "keep mentor_keep")
-        + _fields(ctypes.c_double, "spread")
+        c_fields(ctypes.c_int64, "count")
+        + c_fields(ctypes.c_void_p, "rows entry_price mentee_price")
+        + c_fields(ctypes.c_int64, "keep mentor_keep")
+        + c_fields(ctypes.c_double, "spread")
     )
 
 
 class _Result(ctypes.Structure):
-    _fields_ = _fields(
+    _fields_ = c_fields(
         ctypes.c_void_p,
         "out_start out_count out_mentor left_behind valid_count side_value side_mentee side_floor",
     )

@@ -96,6 +96,14 @@ class Cohort:
     focus: frozenset[int]
 
     @cached_property
+    def goal_skills(self) -> list[list[int]]:
+        """Per mentee row, the skills its goals name (for explanations, pair by pair)."""
+        rows, skills = np.nonzero(self.goal_weight > 0)
+        ends = np.searchsorted(rows, np.arange(1, self.mentees.size + 1)).tolist()
+        named = skills.tolist()
+        return [named[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+    @cached_property
     def skill_terms(self) -> SkillTerms:
         rows, skills = np.nonzero((self.wish_weight != 0) | (self.goal_weight != 0))
         return SkillTerms(

@@ -39,14 +39,15 @@ def hours_phrase(hours: float) -> str:
 
 def explain_pair(cohort: Cohort, mentee_row: int, mentor_col: int, *, first_slot: bool) -> str:
     """One sentence of facts: the best shared skill, other shared skills, goals, departments, time."""
-    mentee_person = cohort.directory[int(cohort.mentees.people[mentee_row])]
-    mentor_person = cohort.directory[int(cohort.mentors.people[mentor_col])]
+    # Python scalars throughout (ndarray.item): one explanation per pairing adds up on large cohorts.
+    mentee_person = cohort.directory[cohort.mentees.people.item(mentee_row)]
+    mentor_person = cohort.directory[cohort.mentors.people.item(mentor_col)]
     mentee_name = first_name(mentee_person.display_name, "the mentee")
     mentor_name = first_name(mentor_person.display_name, "The mentor")
     wished = cohort.mentees.skills[mentee_row]
-    weight = {skill: float(cohort.wish_weight[mentee_row, skill]) for skill in wished}
-    priority = {skill: int(cohort.wish_priority[mentee_row, skill]) for skill in wished}
-    proficiency = {skill: float(cohort.proficiency[mentor_col, skill]) for skill in wished}
+    weight = {skill: cohort.wish_weight.item(mentee_row, skill) for skill in wished}
+    priority = {skill: cohort.wish_priority.item(mentee_row, skill) for skill in wished}
+    proficiency = {skill: cohort.proficiency.item(mentor_col, skill) for skill in wished}
     shared = [skill for skill in wished if proficiency[skill] > 0]
     shared.sort(key=lambda skill: (-weight[skill] * proficiency[skill], skill))
     parts: list[str] = []
@@ -64,16 +65,16 @@ def explain_pair(cohort: Cohort, mentee_row: int, mentor_col: int, *, first_slot
         ]
         if more:
             parts.append("also " + " and ".join(more))
-    if (cohort.goal_weight[mentee_row] * (cohort.proficiency[mentor_col] > 0)).sum() > 0:
+    if any(cohort.proficiency.item(mentor_col, skill) > 0 for skill in cohort.goal_skills[mentee_row]):
         parts.append(f"helps with one of {mentee_name}'s goals")
-    dept_e = cohort.mentees.department[mentee_row]
-    dept_m = cohort.mentors.department[mentor_col]
+    dept_e = cohort.mentees.department.item(mentee_row)
+    dept_m = cohort.mentors.department.item(mentor_col)
     if dept_e >= 0 and dept_m >= 0:
         parts.append("different departments" if dept_e != dept_m else "same department")
-    tz_e = cohort.mentees.time_zone[mentee_row]
-    tz_m = cohort.mentors.time_zone[mentor_col]
+    tz_e = cohort.mentees.time_zone.item(mentee_row)
+    tz_m = cohort.mentors.time_zone.item(mentor_col)
     if tz_e >= 0 and tz_m >= 0:
-        hours = float(cohort.shared_hours[tz_e, tz_m])
+        hours = cohort.shared_hours.item(tz_e, tz_m)
         if hours >= WORKDAY_HOURS:
             parts.append("the same working hours")
         elif hours <= 0:

@@ -12,6 +12,7 @@ import importlib.util
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from typing import Any
 
 KERNELS_MODULE = "mentorship.matching._kernels"
 """Built by `pip install` (setuptools) and by the Lambda build (the Makefile)."""
@@ -26,6 +27,11 @@ def kernels() -> ctypes.CDLL:
             f"{KERNELS_MODULE} is not built: run `pip install -e .` (or `make`) to compile the C kernels"
         )
     return ctypes.CDLL(spec.origin)
+
+
+def c_fields(kind: Any, names: str) -> list[tuple[str, Any]]:
+    """A ctypes Structure's `_fields_` entries: each of the space-separated `names` as `kind`."""
+    return [(name, kind) for name in names.split()]
 
 
 def cores() -> int:

@@ -8,20 +8,25 @@ Components (mentee i, mentor j):
   location         hours of shared 9-to-5 working time / 8
   load_spread      1 - (slot - 1) / capacity for the mentor slot the pair takes, so a mentor's
                    k-th mentee is worth less than the first and load spreads
-A pair's score is the weighted sum, weights normalised to sum to 1. `components` computes it for
-arrays of pairs from these definitions; `score_parts` gives the same sum in the parts the C pair
-scan adds up for every valid pair.
+A pair's score is the weighted sum, weights normalised to sum to 1. `components` computes the
+components for arrays of pairs from these definitions, `pair_values` the same weighted sum in C
+(bit for bit), and `score_parts` gives the sum in the parts the C pair scan adds up for every
+valid pair.
 """
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from mentorship.errors import InvalidRequest
 from mentorship.matching.cohort import Cohort
+from mentorship.matching.native import c_fields, kernels
 from mentorship.matching.rules import WORKDAY_HOURS
 from mentorship.models import Program, ProgramKind, ScoreWeights
 
@@ -167,9 +172,64 @@ def _components(cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray) ->
 def pair_values(
     cohort: Cohort, weights: dict[str, float], mentee_rows: IntArray, mentor_cols: IntArray
 ) -> FloatArray:
-    """value[i, j] for aligned pairs: weighted components plus the first slot's load_spread worth."""
-    parts = components(cohort, mentee_rows, mentor_cols)
-    total = np.full(len(mentee_rows), weights["load_spread"])
-    for name, part in parts.items():
-        total += weights[name] * part
-    return total
+    """value[i, j] for aligned pairs: weighted components plus the first slot's load_spread worth.
+
+    The same doubles as summing `components` with the weights (pair_values.c, several times
+    faster on the pricing loop's millions of new candidates)."""
+    rows = np.ascontiguousarray(mentee_rows, dtype=np.int64)
+    cols = np.ascontiguousarray(mentor_cols, dtype=np.int64)
+    value = np.empty(rows.size)
+    if rows.size:
+        definitions, _arrays_it_points_into = _definitions(cohort, weights)
+        _values_kernel()(ctypes.byref(definitions), rows.size, rows, cols, value)
+    return value
+
+
+_WEIGHT_FIELDS = ("load_spread", "skill_fit", "goal_overlap", "cross_department", "location")
+
+
+class _Definitions(ctypes.Structure):
+    """pair_values.c's Definitions: field order and types mirror the C struct."""
+
+    _fields_ = (
+        c_fields(ctypes.c_void_p, "term_start term_skill term_wish term_goal proficiency")
+        + c_fields(ctypes.c_int64, "skill_count")
+        + c_fields(ctypes.c_void_p, "mentee_department mentor_department")
+        + c_fields(ctypes.c_void_p, "mentee_zone mentor_zone shared_hours")
+        + c_fields(ctypes.c_int64, "zone_count")
+        + c_fields(ctypes.c_double, "workday_hours " + " ".join(_WEIGHT_FIELDS))
+    )
+
+
+def _definitions(cohort: Cohort, weights: dict[str, float]) -> tuple[_Definitions, list[npt.NDArray[Any]]]:
+    """The kernel's view of the cohort, and the arrays it points into (keep them alive)."""
+    terms = cohort.skill_terms
+    arrays = {
+        "term_start": np.ascontiguousarray(terms.start, dtype=np.int64),
+        "term_skill": np.ascontiguousarray(terms.skill, dtype=np.int64),
+        "term_wish": np.ascontiguousarray(terms.wish, dtype=np.float64),
+        "term_goal": np.ascontiguousarray(terms.goal, dtype=np.float64),
+        "proficiency": np.ascontiguousarray(cohort.proficiency, dtype=np.float64),
+        "mentee_department": np.ascontiguousarray(cohort.mentees.department, dtype=np.int64),
+        "mentor_department": np.ascontiguousarray(cohort.mentors.department, dtype=np.int64),
+        "mentee_zone": np.ascontiguousarray(cohort.mentees.time_zone, dtype=np.int64),
+        "mentor_zone": np.ascontiguousarray(cohort.mentors.time_zone, dtype=np.int64),
+        "shared_hours": np.ascontiguousarray(cohort.shared_hours, dtype=np.float64),
+    }
+    definitions = _Definitions(
+        **{name: array.ctypes.data for name, array in arrays.items()},
+        skill_count=cohort.proficiency.shape[1],
+        zone_count=cohort.shared_hours.shape[0],
+        workday_hours=WORKDAY_HOURS,
+        **{name: weights[name] for name in _WEIGHT_FIELDS},
+    )
+    return definitions, list(arrays.values())
+
+
+@cache
+def _values_kernel() -> Any:
+    function = kernels().pair_values
+    function.restype = None
+    array = np.ctypeslib.ndpointer(flags="C_CONTIGUOUS")
+    function.argtypes = [ctypes.POINTER(_Definitions), ctypes.c_int64, array, array, array]
+    return function
