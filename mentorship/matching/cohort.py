@@ -122,18 +122,21 @@ def build_tree(directory: Sequence[Employee], index_of: Mapping[str, int]) -> Or
         if employee.manager_id is not None:
             parent[index] = index_of.get(employee.manager_id, -1)
     # Break cycles: walk up from each node with a colour marker; a back edge makes the node a root.
-    state = np.zeros(count, dtype=np.int8)  # 0 unseen, 1 on current path, 2 done
+    # (Python lists here: numpy scalar access costs more than the walk itself.)
+    up = parent.tolist()
+    state = bytearray(count)  # 0 unseen, 1 on current path, 2 done
     for start in range(count):
         path: list[int] = []
         node = start
         while node != -1 and state[node] == 0:
             state[node] = 1
             path.append(node)
-            node = int(parent[node])
+            node = up[node]
         if node != -1 and state[node] == 1:
-            parent[node] = -1
+            up[node] = -1
         for visited in path:
             state[visited] = 2
+    parent = np.asarray(up, dtype=np.int64)
     # Children as one sorted array (CSR by parent), not a list per person: cheaper to build.
     by_parent = np.argsort(parent, kind="stable")
     first_child = np.searchsorted(parent[by_parent], np.arange(count + 1))
@@ -229,13 +232,18 @@ def build_cohort(
 
     vocabulary: dict[str, int] = {}
     display: list[str] = []
+    id_of_name: dict[str, int] = {}  # as written: a catalogue has few names, a directory many uses
 
     def skill_id(raw: str) -> int:
+        found = id_of_name.get(raw)
+        if found is not None:
+            return found
         key = normaliser.canonical(raw)
         found = vocabulary.get(key)
         if found is None:
             found = vocabulary[key] = len(display)
             display.append(raw.strip())
+        id_of_name[raw] = found
         return found
 
     focus = frozenset(skill_id(name) for name in program.focus_skills)
@@ -243,6 +251,15 @@ def build_cohort(
     zones: dict[str, int] = {}
     zone_offsets: list[float] = []
     language_sets: dict[frozenset[str], int] = {}
+    language_set_of: dict[tuple[str, ...], int] = {}  # as written, to its set's code
+
+    def language_set(languages: Sequence[str]) -> int:
+        written = tuple(languages)
+        code = language_set_of.get(written)
+        if code is None:
+            spoken = frozenset(language.casefold() for language in written)
+            code = language_set_of[written] = language_sets.setdefault(spoken, len(language_sets))
+        return code
 
     def side(selector: PoolSelector, *, mentor: bool, allowed: Collection[str] | None) -> Side:
         people: list[int] = []
@@ -267,8 +284,7 @@ def build_cohort(
                 if offset is not None:
                     zone_offsets.append(offset)
             tzs.append(zones[zone])
-            spoken = frozenset(language.casefold() for language in employee.languages)
-            langs.append(language_sets.setdefault(spoken, len(language_sets)))
+            langs.append(language_set(employee.languages))
             named = employee.coach_skills if mentor else employee.learn_skills
             skills.append(sorted({skill_id(item.name) for item in named}))
         return Side(
@@ -291,18 +307,27 @@ def build_cohort(
 
     skills_count = max(len(display), 1)
     proficiency = np.zeros((mentors.size, skills_count))
-    for row, index in enumerate(mentors.people):
-        for item in employees[index].coach_skills:
-            column = vocabulary[normaliser.canonical(item.name)]
-            proficiency[row, column] = max(proficiency[row, column], item.proficiency / 5.0)
+    coached = [
+        (row, skill_id(item.name), item.proficiency / 5.0)
+        for row, index in enumerate(mentors.people.tolist())
+        for item in employees[index].coach_skills
+    ]
+    if coached:  # the highest proficiency where one skill is listed twice
+        rows, columns, levels_coached = zip(*coached, strict=True)
+        np.maximum.at(proficiency, (list(rows), list(columns)), list(levels_coached))
     wish_priority = np.zeros((mentees.size, skills_count), dtype=np.int64)
+    wished = [
+        (row, skill_id(wish.name), wish.priority)
+        for row, index in enumerate(mentees.people.tolist())
+        for wish in employees[index].learn_skills
+    ]
+    if wished:
+        rows, columns, priorities = zip(*wished, strict=True)
+        np.maximum.at(wish_priority, (list(rows), list(columns)), list(priorities))
     goal_weight = np.zeros((mentees.size, skills_count))
     goal_cache: dict[str, list[int]] = {}
-    for row, index in enumerate(mentees.people):
+    for row, index in enumerate(mentees.people.tolist()):
         employee = employees[index]
-        for wish in employee.learn_skills:
-            column = vocabulary[normaliser.canonical(wish.name)]
-            wish_priority[row, column] = max(wish_priority[row, column], wish.priority)
         named: set[int] = set()
         for goal in employee.goals:
             if goal not in goal_cache:
