@@ -313,7 +313,8 @@ class PairScanner:
         slot = np.arange(capacity.sum()) - np.repeat(out_start, capacity)
         kept = slot < np.repeat(out_count, capacity)
         width = max(self.mentor_count, 1)
-        keys = np.sort(np.repeat(rows, capacity)[kept] * width + out_mentor[kept])
+        # mentees in order, each one's few mentors not: timsort's runs (see keysets.unique_keys)
+        keys = np.sort(np.repeat(rows, capacity)[kept] * width + out_mentor[kept], kind="stable")
         return Scan(
             mentee=keys // width,
             mentor=keys % width,

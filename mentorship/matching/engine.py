@@ -263,11 +263,15 @@ def _price_out(
     start_price: FloatArray,
     bonus_keys: IntArray,
     change_penalty: float,
+    *,
+    proven: bool = True,
 ) -> _Priced:
     """Solve on candidates, rescan mentees in doubt at the new prices, re-solve until none is.
 
     Scope: the mentee `rows` and the `mentors` mask (all mentors when None). Candidate lists are
     first taken at `start_price`; good starting prices mean fewer rounds, any prices stay exact.
+    Not `proven`: stop once the candidates hold at the auction's accuracy, before the exact
+    rounds (for prices that are only a starting point).
     """
     cohort, parts = prepared.cohort, prepared.parts
     mentee_count, mentor_count = cohort.mentees.size, cohort.mentors.size
@@ -353,7 +357,7 @@ def _price_out(
                 solution = replace(solution, chosen=solution.chosen[keep_rows])
         doubtful = np.flatnonzero(bound > solution.u + margin)
         if doubtful.size == 0:
-            if exact:
+            if exact or not proven:
                 break
             # The candidates hold: solve them exactly and check again, lists short again (doubt
             # left by an auction's noise is not a displacement chain that needs deep lists).
@@ -390,6 +394,8 @@ def _price_out(
         # No new pair means every improving pair is already a candidate: re-check, don't re-solve.
         resolve = fresh.size > 0
         if not exact and fresh.size < EXACT_AT_NEW_PAIRS * rows.size:
+            if not proven:
+                break
             exact = resolve = True  # as above: few new pairs, so the candidates nearly hold
             doubts[:] = 0
         if fresh.size:
@@ -419,7 +425,8 @@ def _estimated_prices(prepared: _Prepared) -> FloatArray:
     """Mentor prices from a sampled market, so the first candidate lists already avoid the crowd.
 
     Every WARM_START_STRIDE-th mentee and mentor form a small market with the same skill
-    popularity and capacity per head; its exact mentee duals u are then applied to every mentor:
+    popularity and capacity per head; its mentee duals u (the auction's, near-optimal: proving
+    them would not move the estimate) are then applied to every mentor:
     a mentor's price is the best margin value - u it could earn from a sampled mentee. Popular
     mentors get high prices from the start instead of after a chain of displacement rounds. Only
     a starting point: the pricing loop that follows proves the optimum whatever the prices.
@@ -429,7 +436,8 @@ def _estimated_prices(prepared: _Prepared) -> FloatArray:
     rows = np.arange(0, mentee_count, WARM_START_STRIDE, dtype=np.int64)
     mentors = np.zeros(mentor_count, dtype=np.bool_)
     mentors[::WARM_START_STRIDE] = True
-    sample = _price_out(prepared, rows, mentors, np.zeros(mentor_count), np.zeros(0, dtype=np.int64), 0.0)
+    no_bonus = np.zeros(0, dtype=np.int64)
+    sample = _price_out(prepared, rows, mentors, np.zeros(mentor_count), no_bonus, 0.0, proven=False)
     best = _scan(
         prepared,
         rows,
