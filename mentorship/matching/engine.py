@@ -515,20 +515,21 @@ def _outcome(
         starts = np.searchsorted(sorted_cols, sorted_cols, side="left")
         slot[order] = np.arange(chosen.size) - starts
     load_component = 1.0 - (cohort.locked_load[cols] + slot) / np.maximum(cohort.capacity[cols], 1)
+    first_slots = ((cohort.locked_load[cols] == 0) & (slot == 0)).tolist()
+    # Python lists, not numpy scalars, in the loop over every pairing
+    columns = {name: part.tolist() for name, part in parts.items()}
+    columns["load_spread"] = load_component.tolist()
+    names = [name for name in COMPONENTS if name in columns]
     pairs: list[ProposedPair] = []
-    for position in range(chosen.size):
-        row, col = int(rows[position]), int(cols[position])
-        breakdown = {name: float(parts[name][position]) for name in COMPONENTS if name in parts}
-        breakdown["load_spread"] = float(load_component[position])
-        score = float(sum(weights[name] * breakdown[name] for name in COMPONENTS))
-        first_slot = bool(cohort.locked_load[col] == 0 and slot[position] == 0)
+    for position, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        breakdown = {name: columns[name][position] for name in names}
         pairs.append(
             ProposedPair(
                 mentor_id=cohort.mentors.ids[col],
                 mentee_id=cohort.mentees.ids[row],
-                score=score,
+                score=float(sum(weights[name] * breakdown[name] for name in COMPONENTS)),
                 components=breakdown,
-                explanation=explain_pair(cohort, row, col, first_slot=first_slot),
+                explanation=explain_pair(cohort, row, col, first_slot=first_slots[position]),
             )
         )
     pairs.sort(key=lambda pair: (pair.mentee_id, pair.mentor_id))
@@ -540,10 +541,10 @@ def _outcome(
     ]
     unmatched += unmatched_reasons(prepared.program, cohort, prepared.forbidden, matched, valid_count)
     residual_costs = {
-        cohort.mentors.ids[col]: tuple(
-            float(cost) for cost in prepared.parts.slot_costs[col, : cohort.residual[col]]
+        mentor_id: tuple(costs[:residual])
+        for mentor_id, costs, residual in zip(
+            cohort.mentors.ids, prepared.parts.slot_costs.tolist(), cohort.residual.tolist(), strict=True
         )
-        for col in range(cohort.mentors.size)
     }
     return MatchOutcome(
         pairs=pairs,
