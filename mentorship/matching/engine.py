@@ -83,6 +83,9 @@ AUCTION_DOUBT = 1e-4
 the exact rounds."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
+FLOAT_SLACK = 1e-12
+"""Added to every mentee dual of the certificate: a thousand times the rounding error of a value
+(a sum of a few products of numbers <= 1), and a few parts in 10^13 of the objective in all."""
 
 _REPEAT_STATUSES = frozenset({PairingStatus.APPROVED, PairingStatus.ENDED})
 
@@ -212,8 +215,9 @@ def match_programme(
             priced.keys,
         )
         # Within tolerance is not zero: raise each dual to its bound over the pairs outside the
-        # candidates, so the certificate holds exactly for every valid pair.
-        covered = np.maximum(solution.u, bound)
+        # candidates, and by float noise's worth more, so the certificate holds for every valid
+        # pair whichever order a checker sums its values in.
+        covered = np.maximum(solution.u, bound) + FLOAT_SLACK
         solution = replace(
             solution,
             u=covered,

@@ -229,10 +229,10 @@ _WARM_STATE_DOES_NOT_FIT = -2
 WARM_WORK_PER_ARC = 200
 """Re-routes a warm start may take, per candidate arc and node, before a cold start is preferred.
 
-Measured at 100,000 employees (2.2M candidate arcs, 113k nodes): re-routing one mentee from a warm
-start costs about 1 ms, as its search crosses a crowded market; a cold solve costs about 6 s. The
-limit there is about 3,900 mentees: late pricing rounds (3,000 and 2 mentees to re-route) go warm,
-earlier ones (19,000 and more) go cold."""
+A warm re-route's search crosses the market, so its cost grows with the nodes; a cold solve's
+grows with the arcs. Set when this kernel solved every pricing round at 100,000 employees (about
+1 ms per re-route there, against 6 s per cold solve); it now solves the rounds of scopes below
+engine.AUCTION_MIN_MENTEES (the auction takes larger ones), where warm starts nearly always fit."""
 
 
 def _warm_limit(mentee_count: int, mentor_count: int, arcs: int) -> int:

@@ -1,4 +1,4 @@
-"""The routes the engine takes on large cohorts (sampled-market prices, auction-priced early rounds)
+"""The routes the engine takes on large cohorts (sampled-market prices, auction-solved rounds)
 change its time, never the optimum; and what a run reports or changes about its own running."""
 
 from __future__ import annotations
@@ -52,17 +52,22 @@ def test_a_run_reports_where_its_time_went_by_stage() -> None:
     assert sum(stages.values()) <= elapsed + 0.004  # each stage is rounded to the millisecond
 
 
+@pytest.mark.parametrize("sampled", [False, True])
 @pytest.mark.parametrize("kind", [ProgramKind.SKILLS, ProgramKind.TRADITIONAL])
-def test_auction_priced_early_rounds_reach_the_exact_rounds_certified_optimum(
-    kind: ProgramKind, monkeypatch: pytest.MonkeyPatch
+def test_auction_priced_rounds_reach_the_augmenting_path_rounds_certified_optimum(
+    kind: ProgramKind, sampled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given a seeded company and a programme solved by exact rounds only
+    # Given a seeded company and a programme solved by augmenting paths in every round
     workforce = generate_workforce(WorkforceSpec(employees=1500, seed=23))
     program = Program(program_id="auction", name="Auction rounds", kind=kind)
     monkeypatch.setattr(engine, "AUCTION_MIN_MENTEES", 1 << 40)
     exact = engine.match_programme(program, workforce, today=TODAY)
-    # When its early rounds are priced by auction instead (as on large cohorts)
+    # When every round is solved by auction instead (as on large cohorts: near-optimal rounds,
+    # then exact ones), perhaps from a sampled market's prices (itself stopped before its exact
+    # rounds)
     monkeypatch.setattr(engine, "AUCTION_MIN_MENTEES", 0)
+    if sampled:
+        monkeypatch.setattr(engine, "WARM_START_MIN_MENTEES", 0)
     auctioned = engine.match_programme(program, workforce, today=TODAY)
     # Then it reaches the same objective, and an independent check of every valid pair
     # certifies its duals
