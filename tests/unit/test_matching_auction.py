@@ -39,6 +39,12 @@ def _solve(
     )
 
 
+def _some_pairs(instance: Instance, data: st.DataObject) -> npt.NDArray[np.bool_]:
+    """A drawn mask over the instance's candidate pairs (as an earlier round's candidates)."""
+    pairs = instance.pair_mentee.size
+    return np.asarray(data.draw(st.lists(st.booleans(), min_size=pairs, max_size=pairs)), dtype=np.bool_)
+
+
 def _assert_promises_hold(instance: Instance, solution: Solution) -> None:
     chosen = solution.chosen
     mentees, mentors = instance.pair_mentee[chosen], instance.pair_mentor[chosen]
@@ -87,8 +93,7 @@ def test_an_auction_started_from_a_smaller_candidate_sets_state_keeps_its_promis
     instance: Instance, data: st.DataObject
 ) -> None:
     # Given an auction's state on part of the candidates (as after an earlier pricing round)
-    pairs = instance.pair_mentee.size
-    first = np.asarray(data.draw(st.lists(st.booleans(), min_size=pairs, max_size=pairs)), dtype=np.bool_)
+    first = _some_pairs(instance, data)
     _, state = _solve(instance, first)
     # When the auction runs on every candidate from that state
     solution, _ = _solve(instance, start=state)
@@ -165,8 +170,7 @@ def test_an_exact_auction_reaches_the_augmenting_path_kernels_optimum(
     instance: Instance, data: st.DataObject
 ) -> None:
     # Given a random candidate set, and maybe the state of an auction on part of it
-    pairs = instance.pair_mentee.size
-    first = np.asarray(data.draw(st.lists(st.booleans(), min_size=pairs, max_size=pairs)), dtype=np.bool_)
+    first = _some_pairs(instance, data)
     start = data.draw(st.sampled_from([None, _solve(instance, first)[1]]))
     # When the auction runs on to exactness
     solution, _ = _solve(instance, start=start, exact=True)
