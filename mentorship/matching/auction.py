@@ -97,6 +97,7 @@ def auction_solve(
         width,
         np.asarray(epsilons, dtype=np.int64),
         len(epsilons),
+        int(exact),  # relaxing: see auction_prices.c
         state.holder,
         state.slot_price,
         state.mate_slot,
@@ -155,6 +156,8 @@ def _kernel() -> ctypes.CDLL:
     count = ctypes.c_int64
     library.auction_b_matching.restype = count
     # (mentees, mentors, row_start, arc_mentor, arc_value, residual, slot_cost, width, epsilon,
-    #  phases, holder, slot_price, mate_slot, gap): see auction_prices.c
-    library.auction_b_matching.argtypes = [count] * 2 + [array] * 5 + [count, array, count] + [array] * 4
+    #  phases, relaxing, holder, slot_price, mate_slot, gap): see auction_prices.c
+    library.auction_b_matching.argtypes = (
+        [count] * 2 + [array] * 5 + [count, array, count, count] + [array] * 4
+    )
     return library

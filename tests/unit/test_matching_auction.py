@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentorship.matching import auction
@@ -164,19 +164,24 @@ def _assert_exact(instance: Instance, solution: Solution) -> None:
     assert solution.dual_bound - solution.objective <= (instance.mentees + 2) * 2 * ROUNDING_SLACK
 
 
-@settings(max_examples=300, deadline=None)
-@given(instances(), st.data())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(instance=instances(), data=st.data())
 def test_an_exact_auction_reaches_the_augmenting_path_kernels_optimum(
-    instance: Instance, data: st.DataObject
+    instance: Instance, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a random candidate set, and maybe the state of an auction on part of it
     first = _some_pairs(instance, data)
     start = data.draw(st.sampled_from([None, _solve(instance, first)[1]]))
-    # When the auction runs on to exactness
+    # When the auction runs on to exactness, with no augmenting-path kernel to fall back on
+    monkeypatch.setattr(auction, "solve", _no_fallback)
     solution, _ = _solve(instance, start=start, exact=True)
     # Then its pairs are worth exactly what the exact kernel's are, in whole units
     _assert_promises_hold(instance, solution)
     _assert_exact(instance, solution)
+
+
+def _no_fallback(*problem: Any, **start: Any) -> Solution:
+    raise AssertionError("the auction did not prove its own result exact")
 
 
 def test_an_exact_auction_that_stops_short_of_its_proof_is_solved_by_the_exact_kernel(
