@@ -19,7 +19,15 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.matching.native import kernels
-from mentorship.matching.solver import SCALE, Solution, arcs_by_mentee, dual_bound, slot_cost_table, solve
+from mentorship.matching.solver import (
+    SCALE,
+    Solution,
+    arcs_by_mentee,
+    assignment_objective,
+    dual_bound,
+    slot_cost_table,
+    solve,
+)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -116,14 +124,12 @@ def auction_solve(
     u = np.zeros(mentee_count)
     np.maximum.at(u, pair_mentee, net)
     load = np.bincount(pair_mentor[chosen], minlength=mentor_count).astype(np.int64)
-    used = np.arange(slot_costs.shape[1])[None, :] < load[:, None]
-    objective = float(value[chosen].sum() - np.where(used, slot_costs, 0.0).sum())
     solution = Solution(
         chosen=chosen,
         u=u,
         price=price,
         load=load,
-        objective=objective,
+        objective=assignment_objective(value, chosen, load, slot_costs),
         dual_bound=dual_bound(u, price, residual, slot_costs),
         flow=None,
     )

@@ -119,14 +119,12 @@ def solve(
     has_candidate[pair_mentee] = True
     u = np.maximum(mate_value - mate_price, 0.0) / SCALE + np.where(has_candidate, ROUNDING_SLACK, 0.0)
     price = price_units / SCALE
-    used = np.arange(slot_costs.shape[1])[None, :] < load[:, None]
-    objective = float(value[chosen].sum() - np.where(used, slot_costs, 0.0).sum())
     return Solution(
         chosen=chosen,
         u=u,
         price=price,
         load=load,
-        objective=objective,
+        objective=assignment_objective(value, chosen, load, slot_costs),
         dual_bound=dual_bound(u, price, residual, slot_costs),
         flow=flow,
     )
@@ -255,6 +253,14 @@ def _kernel() -> ctypes.CDLL:
     # (nodes, edges, src, dst, weight, distance): see difference_constraints.c
     library.shortest_distances.argtypes = [count] * 2 + [array] * 2 + [real] * 2
     return library
+
+
+def assignment_objective(
+    value: FloatArray, chosen: BoolArray, load: IntArray, slot_costs: FloatArray
+) -> float:
+    """The chosen pairs' values less the costs of the mentor slots they fill (the first `load`)."""
+    used = np.arange(slot_costs.shape[1])[None, :] < load[:, None]
+    return float(value[chosen].sum() - np.where(used, slot_costs, 0.0).sum())
 
 
 def dual_bound(u: FloatArray, price: FloatArray, residual: IntArray, slot_costs: FloatArray) -> float:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from mentorship.matching import auction
 from mentorship.matching.auction import AuctionState, auction_solve
 from mentorship.matching.solver import ROUNDING_SLACK, SCALE, Solution, solve
-from tests.unit.test_matching_solver import Instance, instances, linear_programme_optimum
+from tests.unit.test_matching_solver import Instance, instances, linear_programme_optimum, maybe_start_prices
 
 
 def _solve(
@@ -79,8 +79,7 @@ def test_auction_pairs_are_feasible_near_optimal_and_its_duals_bound_the_optimum
 ) -> None:
     # Given a random candidate set with ties, closed mentors and rising slot costs,
     # and starting prices that may be far too high (estimates are never exact)
-    prices = st.lists(st.floats(0.0, 1.5), min_size=instance.mentors, max_size=instance.mentors)
-    start_price = data.draw(st.none() | prices.map(np.asarray))
+    start_price = maybe_start_prices(instance, data)
     # When the auction runs
     solution, _ = _solve(instance, start_price=start_price)
     # Then its pairs are feasible and near-optimal and its duals are feasible

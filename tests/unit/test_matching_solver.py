@@ -81,6 +81,13 @@ def linear_programme_optimum(instance: Instance) -> float:
     return float(-result.fun)
 
 
+def maybe_start_prices(instance: Instance, data: st.DataObject) -> FloatArray | None:
+    """No starting prices, or any per mentor up to 1.5 (estimates are never exact)."""
+    prices = st.lists(st.floats(0.0, 1.5), min_size=instance.mentors, max_size=instance.mentors)
+    drawn: FloatArray | None = data.draw(st.none() | prices.map(np.asarray))
+    return drawn
+
+
 @settings(max_examples=300, deadline=None)
 @given(instances(), st.data())
 def test_solution_is_feasible_optimal_and_certified_by_its_duals(
@@ -88,8 +95,7 @@ def test_solution_is_feasible_optimal_and_certified_by_its_duals(
 ) -> None:
     # Given a random candidate set with ties, closed mentors and rising slot costs
     # and perhaps any starting prices (estimates are never exact)
-    prices = st.lists(st.floats(0.0, 1.5), min_size=instance.mentors, max_size=instance.mentors)
-    start_price = data.draw(st.none() | prices.map(np.asarray))
+    start_price = maybe_start_prices(instance, data)
     # When the solver runs
     solution = solve(
         instance.mentees,
