@@ -2,7 +2,8 @@
 
 Both sides of a programme (mentor pool, mentee pool) become column arrays: level, department,
 time-zone offset, language set, position in the org tree, and skill matrices. Everything after
-this module is numpy over these arrays.
+this module is numpy over these arrays. Python touches each record once for its plain facts
+(pools.py) and each pool member once more for its skill lists and goals.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
+from itertools import repeat
+from operator import attrgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import numpy.typing as npt
 
 from mentorship.errors import InvalidRequest
+from mentorship.matching.org_tree import OrgTree, build_tree
+from mentorship.matching.pools import Directory, pool_members
 from mentorship.matching.rules import WORKDAY_HOURS, shared_hours_matrix
-from mentorship.models import Employee, PoolSelector, Program
+from mentorship.models import Employee, Program
 from mentorship.skills import SkillNormaliser
 
 IntArray = npt.NDArray[np.int64]
@@ -27,20 +32,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 FOCUS_BOOST = 2.0
 """A focus skill of the programme counts this many times its stated priority."""
-
-
-@dataclass(frozen=True)
-class OrgTree:
-    """Reporting lines as Euler-tour intervals: `a` manages `b` (directly or not) iff
-    tin[a] < tin[b] < tout[a]. Unknown managers and cycles in HRIS data become roots."""
-
-    parent: IntArray
-    tin: IntArray
-    tout: IntArray
-
-    def is_above(self, upper: IntArray, lower: IntArray) -> BoolArray:
-        """Element-wise (broadcasting): is `upper` in `lower`'s chain of managers?"""
-        return (self.tin[upper] < self.tin[lower]) & (self.tin[lower] < self.tout[upper])
 
 
 @dataclass(frozen=True)
@@ -114,90 +105,6 @@ class Cohort:
         )
 
 
-def build_tree(directory: Sequence[Employee], index_of: Mapping[str, int]) -> OrgTree:
-    """Euler tour of the reporting forest, iteratively (org charts can be deep)."""
-    count = len(directory)
-    parent = np.full(count, -1, dtype=np.int64)
-    for index, employee in enumerate(directory):
-        if employee.manager_id is not None:
-            parent[index] = index_of.get(employee.manager_id, -1)
-    # Break cycles: walk up from each node with a colour marker; a back edge makes the node a root.
-    # (Python lists here: numpy scalar access costs more than the walk itself.)
-    up = parent.tolist()
-    state = bytearray(count)  # 0 unseen, 1 on current path, 2 done
-    for start in range(count):
-        path: list[int] = []
-        node = start
-        while node != -1 and state[node] == 0:
-            state[node] = 1
-            path.append(node)
-            node = up[node]
-        if node != -1 and state[node] == 1:
-            up[node] = -1
-        for visited in path:
-            state[visited] = 2
-    parent = np.asarray(up, dtype=np.int64)
-    # Children as one sorted array (CSR by parent), not a list per person: cheaper to build.
-    by_parent = np.argsort(parent, kind="stable")
-    first_child = np.searchsorted(parent[by_parent], np.arange(count + 1))
-    children = by_parent.tolist()
-    child_start = first_child.tolist()
-    tin = np.zeros(count, dtype=np.int64)
-    tout = np.zeros(count, dtype=np.int64)
-    clock = 0
-    for root in range(count):
-        if parent[root] != -1:
-            continue
-        stack = [(root, False)]
-        while stack:
-            node, leaving = stack.pop()
-            if leaving:
-                tout[node] = clock
-                clock += 1
-                continue
-            tin[node] = clock
-            clock += 1
-            stack.append((node, True))
-            stack.extend(
-                (child, False) for child in reversed(children[child_start[node] : child_start[node + 1]])
-            )
-    return OrgTree(parent=parent, tin=tin, tout=tout)
-
-
-def pool_exclusion(employee: Employee, selector: PoolSelector, *, mentor: bool, today: date) -> str | None:
-    """Why `employee` is outside a pool, in words an admin can act on; None when inside."""
-    if not employee.is_active:
-        return "is no longer active in the HRIS"
-    if employee.hire_date is not None and employee.hire_date > today:
-        return "has not started yet"
-    if selector.require_opt_in and not (employee.mentor_opt_in if mentor else employee.mentee_opt_in):
-        return f"has not opted in as a {'mentor' if mentor else 'mentee'}"
-    if selector.departments and (employee.department or "").casefold() not in {
-        name.casefold() for name in selector.departments
-    }:
-        return "works in a department outside the programme's pool"
-    if selector.locations and (employee.location or "").casefold() not in {
-        name.casefold() for name in selector.locations
-    }:
-        return "works at a location outside the programme's pool"
-    if selector.min_level is not None or selector.max_level is not None:
-        if employee.level is None:
-            return "has no level on record, and the pool is limited by level"
-        if selector.min_level is not None and employee.level < selector.min_level:
-            return f"is below the pool's minimum level {selector.min_level}"
-        if selector.max_level is not None and employee.level > selector.max_level:
-            return f"is above the pool's maximum level {selector.max_level}"
-    if selector.min_tenure_days is not None or selector.hired_within_days is not None:
-        if employee.hire_date is None:
-            return "has no hire date on record, and the pool is limited by tenure"
-        tenure = (today - employee.hire_date).days
-        if selector.min_tenure_days is not None and tenure < selector.min_tenure_days:
-            return f"has less than the pool's minimum tenure of {selector.min_tenure_days} days"
-        if selector.hired_within_days is not None and tenure > selector.hired_within_days:
-            return f"was hired more than {selector.hired_within_days} days ago (new-hire window)"
-    return None
-
-
 def utc_offset_hours(zone_name: str, today: date) -> float | None:
     """The zone's UTC offset on `today` (DST-aware), or None for an unknown zone name."""
     try:
@@ -219,147 +126,65 @@ def build_cohort(
     locked_load: Mapping[str, int] | None = None,
 ) -> Cohort:
     """Select both pools and turn them into arrays. Raises InvalidRequest on duplicate ids."""
-    index_of: dict[str, int] = {}
-    for index, employee in enumerate(employees):
-        if employee.employee_id in index_of:
-            raise InvalidRequest(f"employee id {employee.employee_id!r} appears twice", field="employees")
-        index_of[employee.employee_id] = index
-    tree = build_tree(employees, index_of)
+    directory = Directory.read(employees)
+    index_of = dict(zip(directory.ids, range(directory.size), strict=True))
+    if len(index_of) != directory.size:
+        seen: set[str] = set()
+        for employee_id in directory.ids:
+            if employee_id in seen:
+                raise InvalidRequest(f"employee id {employee_id!r} appears twice", field="employees")
+            seen.add(employee_id)
     try:
         normaliser = SkillNormaliser(synonyms)
     except ValueError as error:
         raise InvalidRequest(str(error), field="synonyms") from error
+    skills = _SkillCatalogue(normaliser)
+    focus = frozenset(skills.id_of(name) for name in program.focus_skills)
 
-    vocabulary: dict[str, int] = {}
-    display: list[str] = []
-    id_of_name: dict[str, int] = {}  # as written: a catalogue has few names, a directory many uses
-
-    def skill_id(raw: str) -> int:
-        found = id_of_name.get(raw)
-        if found is not None:
-            return found
-        key = normaliser.canonical(raw)
-        found = vocabulary.get(key)
-        if found is None:
-            found = vocabulary[key] = len(display)
-            display.append(raw.strip())
-        id_of_name[raw] = found
-        return found
-
-    focus = frozenset(skill_id(name) for name in program.focus_skills)
-    departments: dict[str, int] = {}
-    zones: dict[str, int] = {}
-    zone_offsets: list[float] = []
-    language_sets: dict[frozenset[str], int] = {}
-    language_set_of: dict[tuple[str, ...], int] = {}  # as written, to its set's code
-
-    def language_set(languages: Sequence[str]) -> int:
-        written = tuple(languages)
-        code = language_set_of.get(written)
-        if code is None:
-            spoken = frozenset(language.casefold() for language in written)
-            code = language_set_of[written] = language_sets.setdefault(spoken, len(language_sets))
-        return code
-
-    def side(selector: PoolSelector, *, mentor: bool, allowed: Collection[str] | None) -> Side:
-        people: list[int] = []
-        levels: list[int] = []
-        depts: list[int] = []
-        tzs: list[int] = []
-        langs: list[int] = []
-        skills: list[list[int]] = []
-        for index, employee in enumerate(employees):
-            if allowed is not None and employee.employee_id not in allowed:
-                continue
-            if pool_exclusion(employee, selector, mentor=mentor, today=today) is not None:
-                continue
-            people.append(index)
-            levels.append(-1 if employee.level is None else employee.level)
-            dept = (employee.department or "").casefold()
-            depts.append(departments.setdefault(dept, len(departments)) if dept else -1)
-            zone = employee.time_zone or ""
-            if zone not in zones:
-                offset = utc_offset_hours(zone, today) if zone else None
-                zones[zone] = -1 if offset is None else len(zone_offsets)
-                if offset is not None:
-                    zone_offsets.append(offset)
-            tzs.append(zones[zone])
-            langs.append(language_set(employee.languages))
-            named = employee.coach_skills if mentor else employee.learn_skills
-            skills.append(sorted({skill_id(item.name) for item in named}))
-        return Side(
-            people=np.asarray(people, dtype=np.int64),
-            ids=[employees[index].employee_id for index in people],
-            level=np.asarray(levels, dtype=np.int64),
-            department=np.asarray(depts, dtype=np.int64),
-            time_zone=np.asarray(tzs, dtype=np.int64),
-            language_set=np.asarray(langs, dtype=np.int64),
-            skills=skills,
-        )
-
-    mentors = side(program.mentor_pool, mentor=True, allowed=None)
-    mentee_filter: set[str] | None = None if only_mentees is None else set(only_mentees)
+    mentor_people = np.flatnonzero(pool_members(directory, program.mentor_pool, mentor=True, today=today))
+    in_mentee_pool = pool_members(directory, program.mentee_pool, mentor=False, today=today)
+    if only_mentees is not None:
+        allowed = np.zeros(directory.size, dtype=np.bool_)
+        allowed[[index_of[mentee] for mentee in only_mentees if mentee in index_of]] = True
+        in_mentee_pool &= allowed
     if excluded_mentees:
-        if mentee_filter is None:
-            mentee_filter = {employee.employee_id for employee in employees}
-        mentee_filter -= set(excluded_mentees)
-    mentees = side(program.mentee_pool, mentor=False, allowed=mentee_filter)
+        in_mentee_pool[[index_of[mentee] for mentee in excluded_mentees if mentee in index_of]] = False
+    mentee_people = np.flatnonzero(in_mentee_pool)
 
-    skills_count = max(len(display), 1)
-    proficiency = np.zeros((mentors.size, skills_count))
-    coached = [
-        (row, skill_id(item.name), item.proficiency / 5.0)
-        for row, index in enumerate(mentors.people.tolist())
-        for item in employees[index].coach_skills
-    ]
-    if coached:  # the highest proficiency where one skill is listed twice
-        rows, columns, levels_coached = zip(*coached, strict=True)
-        np.maximum.at(proficiency, (list(rows), list(columns)), list(levels_coached))
-    wish_priority = np.zeros((mentees.size, skills_count), dtype=np.int64)
-    wished = [
-        (row, skill_id(wish.name), wish.priority)
-        for row, index in enumerate(mentees.people.tolist())
-        for wish in employees[index].learn_skills
-    ]
-    if wished:
-        rows, columns, priorities = zip(*wished, strict=True)
-        np.maximum.at(wish_priority, (list(rows), list(columns)), list(priorities))
-    goal_weight = np.zeros((mentees.size, skills_count))
-    goal_cache: dict[str, list[int]] = {}
-    for row, index in enumerate(mentees.people.tolist()):
-        employee = employees[index]
-        named: set[int] = set()
-        for goal in employee.goals:
-            if goal not in goal_cache:
-                goal_cache[goal] = normaliser.skills_named_in(goal, vocabulary)
-            named.update(goal_cache[goal])
-        for column in named:
-            goal_weight[row, column] = 1.0 / len(named)
+    coached = _named_skills(employees, mentor_people, "coach_skills", "proficiency", skills)
+    wished = _named_skills(employees, mentee_people, "learn_skills", "priority", skills)
+    skills_count = max(len(skills.display), 1)
+    proficiency = np.zeros((mentor_people.size, skills_count))
+    np.maximum.at(proficiency, (coached.rows, coached.skills), coached.values / 5.0)
+    wish_priority = np.zeros((mentee_people.size, skills_count), dtype=np.int64)
+    np.maximum.at(wish_priority, (wished.rows, wished.skills), wished.values)
+    goal_weight = _goal_weights(employees, mentee_people, skills, skills_count)
     boost = np.ones(skills_count)
     boost[list(focus)] = FOCUS_BOOST
     raw_weight = wish_priority * boost
     totals = raw_weight.sum(axis=1, keepdims=True)
     wish_weight = np.divide(raw_weight, totals, out=np.zeros_like(raw_weight), where=totals > 0)
 
-    capacity = np.asarray(
-        [employees[index].mentor_capacity or program.default_capacity for index in mentors.people],
-        dtype=np.int64,
-    )
+    zones = _TimeZones(directory, today)
+    languages = _LanguageSets(directory)
+    mentors = _side(directory, mentor_people, coached.per_row, zones, languages)
+    mentees = _side(directory, mentee_people, wished.per_row, zones, languages)
+    capacity = directory.capacity[mentor_people]
+    capacity = np.where(capacity > 0, capacity, program.default_capacity)
     held = np.asarray([(locked_load or {}).get(mentor_id, 0) for mentor_id in mentors.ids], dtype=np.int64)
-    spoken_sets = [languages for languages, _ in sorted(language_sets.items(), key=lambda item: item[1])]
-    time_zone_names = [name for name, code in sorted(zones.items(), key=lambda item: item[1]) if code >= 0]
+    spoken_sets = languages.sets
     return Cohort(
         directory=employees,
         index_of=index_of,
-        tree=tree,
+        tree=build_tree(directory.manager_ids, index_of),
         mentors=mentors,
         mentees=mentees,
-        skill_keys=list(vocabulary),
-        skill_display=display,
-        time_zones=time_zone_names,
+        skill_keys=list(skills.vocabulary),
+        skill_display=skills.display,
+        time_zones=zones.names,
         # At least one zone: scoring gathers with clipped indices and masks unknown zones (-1) after,
         # which needs a non-empty matrix even when nobody in the directory has a time zone.
-        shared_hours=shared_hours_matrix(np.asarray(zone_offsets or [0.0], dtype=np.float64)),
+        shared_hours=shared_hours_matrix(np.asarray(zones.offsets or [0.0], dtype=np.float64)),
         language_sets=spoken_sets,
         language_overlap=np.asarray(
             [[bool(left & right) for right in spoken_sets] for left in spoken_sets], dtype=np.bool_
@@ -375,4 +200,134 @@ def build_cohort(
     )
 
 
-__all__ = ["WORKDAY_HOURS", "Cohort", "OrgTree", "Side", "SkillTerms", "build_cohort", "pool_exclusion"]
+class _SkillCatalogue:
+    """Skill ids in order of first appearance, by canonical name; cached by the name as written
+    (a catalogue has few names, a directory many uses of them)."""
+
+    def __init__(self, normaliser: SkillNormaliser) -> None:
+        self.normaliser = normaliser
+        self.vocabulary: dict[str, int] = {}
+        self.display: list[str] = []
+        self.id_of_written: dict[str, int] = {}
+
+    def id_of(self, written: str) -> int:
+        found = self.id_of_written.get(written)
+        if found is None:
+            key = self.normaliser.canonical(written)
+            found = self.vocabulary.get(key)
+            if found is None:
+                found = self.vocabulary[key] = len(self.display)
+                self.display.append(written.strip())
+            self.id_of_written[written] = found
+        return found
+
+
+@dataclass(frozen=True)
+class _NamedSkills:
+    """One side's skill lists: (row, skill, proficiency or priority) triples and sorted ids per row."""
+
+    rows: IntArray
+    skills: IntArray
+    values: IntArray
+    per_row: list[list[int]]
+
+
+def _named_skills(
+    employees: Sequence[Employee], people: IntArray, field: str, value: str, catalogue: _SkillCatalogue
+) -> _NamedSkills:
+    read = attrgetter("name", value)
+    known = catalogue.id_of_written
+    rows: list[int] = []
+    skills: list[int] = []
+    values: list[int] = []
+    per_row: list[list[int]] = []
+    for row, named in enumerate(map(attrgetter(field), map(employees.__getitem__, people.tolist()))):
+        ids: list[int] = []
+        for name, level in map(read, named):
+            skill = known.get(name)
+            if skill is None:
+                skill = catalogue.id_of(name)
+            ids.append(skill)
+            values.append(level)
+        rows.extend(repeat(row, len(ids)))
+        skills.extend(ids)
+        per_row.append(sorted(set(ids)))
+    return _NamedSkills(
+        rows=np.asarray(rows, dtype=np.int64),
+        skills=np.asarray(skills, dtype=np.int64),
+        values=np.asarray(values, dtype=np.int64),
+        per_row=per_row,
+    )
+
+
+def _goal_weights(
+    employees: Sequence[Employee], mentees: IntArray, catalogue: _SkillCatalogue, skills_count: int
+) -> FloatArray:
+    """Per mentee and skill, the share of the mentee's goal-named skills (goals name no new skills)."""
+    weight = np.zeros((mentees.size, skills_count))
+    named_in: dict[str, list[int]] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    shares: list[float] = []
+    for row, goals in enumerate(map(attrgetter("goals"), map(employees.__getitem__, mentees.tolist()))):
+        named: set[int] = set()
+        for goal in goals:
+            found = named_in.get(goal)
+            if found is None:
+                found = named_in[goal] = catalogue.normaliser.skills_named_in(goal, catalogue.vocabulary)
+            named.update(found)
+        rows.extend(repeat(row, len(named)))
+        columns.extend(named)
+        shares.extend(repeat(1.0 / len(named), len(named)) if named else ())
+    weight[rows, columns] = shares
+    return weight
+
+
+class _TimeZones:
+    """Zone codes of the whole directory, by name (unknown names and blanks -> -1), with offsets."""
+
+    def __init__(self, directory: Directory, today: date) -> None:
+        self.names: list[str] = []
+        self.offsets: list[float] = []
+        code_of: dict[str | None, int] = {}
+        for zone in dict.fromkeys(directory.time_zones):
+            offset = utc_offset_hours(zone, today) if zone else None
+            code_of[zone] = -1 if offset is None else len(self.offsets)
+            if offset is not None and zone is not None:
+                self.names.append(zone)
+                self.offsets.append(offset)
+        self.codes = np.fromiter(map(code_of.__getitem__, directory.time_zones), np.int64, directory.size)
+
+
+class _LanguageSets:
+    """Language-set codes of the whole directory: one code per distinct set of case-folded names."""
+
+    def __init__(self, directory: Directory) -> None:
+        code_of_set: dict[frozenset[str], int] = {}
+        code_of: dict[tuple[str, ...], int] = {}  # as written
+        for written in dict.fromkeys(directory.languages):
+            spoken = frozenset(language.casefold() for language in written)
+            code_of[written] = code_of_set.setdefault(spoken, len(code_of_set))
+        self.sets = list(code_of_set)
+        self.codes = np.fromiter(map(code_of.__getitem__, directory.languages), np.int64, directory.size)
+
+
+def _side(
+    directory: Directory,
+    people: IntArray,
+    skills: list[list[int]],
+    zones: _TimeZones,
+    languages: _LanguageSets,
+) -> Side:
+    return Side(
+        people=people,
+        ids=list(map(directory.ids.__getitem__, people.tolist())),
+        level=directory.level[people],
+        department=directory.department[people],
+        time_zone=zones.codes[people],
+        language_set=languages.codes[people],
+        skills=skills,
+    )
+
+
+__all__ = ["WORKDAY_HOURS", "Cohort", "OrgTree", "Side", "SkillTerms", "build_cohort"]

@@ -27,10 +27,11 @@ import numpy.typing as npt
 from mentorship.errors import InvalidRequest, NotFound
 from mentorship.matching.auction import AuctionState, auction_solve
 from mentorship.matching.candidates import PairScanner, Scan
-from mentorship.matching.cohort import Cohort, build_cohort, pool_exclusion
+from mentorship.matching.cohort import Cohort, build_cohort
 from mentorship.matching.explain import explain_pair
 from mentorship.matching.keysets import contains, merged_keys, missing_keys, unique_keys
 from mentorship.matching.outcome import MatchOutcome, ProposedPair
+from mentorship.matching.pools import pool_exclusion
 from mentorship.matching.reasons import unmatched_reasons
 from mentorship.matching.rules import Exceptions, evaluate_pairs, exceptions
 from mentorship.matching.scoring import (
