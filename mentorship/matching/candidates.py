@@ -378,12 +378,23 @@ class _Call:
 
 def _merge_sides(sides: list[tuple[FloatArray, IntArray]], keep: int) -> tuple[IntArray, IntArray]:
     """Each mentor's `keep` best mentees over the per-call tables, as (mentee rows, mentor cols)
-    of every finite entry in mentor order; ties go to the lower row, as within one call."""
+    of every finite entry in mentor order; ties go to the lower row, as within one call.
+
+    Each call's table is already best first and the calls' mentees differ, so an entry's place in
+    the merged list is the number of its mentor's entries that beat it: a few comparisons per
+    entry instead of sorting them all."""
     value = np.hstack([side[0] for side in sides])
     mentee = np.hstack([side[1] for side in sides])
-    mentors = np.broadcast_to(np.arange(value.shape[0])[:, None], value.shape)
-    order = np.lexsort((mentee.ravel(), -value.ravel(), mentors.ravel()))
-    best_value = value.ravel()[order].reshape(value.shape)[:, :keep]
-    best_mentee = mentee.ravel()[order].reshape(value.shape)[:, :keep]
-    cols, slots = np.nonzero(np.isfinite(best_value))
-    return best_mentee[cols, slots], cols.astype(np.int64)
+    if len(sides) > 1:
+        ahead = value[:, :, None] > value[:, None, :]
+        ahead |= (value[:, :, None] == value[:, None, :]) & (mentee[:, :, None] < mentee[:, None, :])
+        place = ahead.sum(axis=1)
+        listed = (place < keep) & np.isfinite(value)
+        rows = np.broadcast_to(np.arange(value.shape[0])[:, None], value.shape)[listed]
+        best_value = np.full((value.shape[0], keep), -np.inf)
+        best_mentee = np.full((value.shape[0], keep), -1, dtype=np.int64)
+        best_value[rows, place[listed]] = value[listed]
+        best_mentee[rows, place[listed]] = mentee[listed]
+        value, mentee = best_value, best_mentee
+    cols, slots = np.nonzero(np.isfinite(value[:, :keep]))
+    return mentee[cols, slots], cols.astype(np.int64)

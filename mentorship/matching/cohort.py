@@ -40,6 +40,7 @@ class Side:
 
     people: IntArray
     ids: list[str]
+    names: list[str]  # display names: PII, for explanations only, never logged
     level: IntArray  # -1 when unknown
     department: IntArray  # -1 when unknown
     time_zone: IntArray  # index into Cohort.time_zones, -1 when unknown
@@ -319,9 +320,11 @@ def _side(
     zones: _TimeZones,
     languages: _LanguageSets,
 ) -> Side:
+    members = people.tolist()
     return Side(
         people=people,
-        ids=list(map(directory.ids.__getitem__, people.tolist())),
+        ids=list(map(directory.ids.__getitem__, members)),
+        names=list(map(directory.names.__getitem__, members)),
         level=directory.level[people],
         department=directory.department[people],
         time_zone=zones.codes[people],

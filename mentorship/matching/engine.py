@@ -128,9 +128,10 @@ def _prepare(
         only_mentees=only_mentees,
         locked_load=held,
     )
-    mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
-    mentor_col = {mentor_id: col for col, mentor_id in enumerate(cohort.mentors.ids)}
     blocked: dict[int, set[int]] = defaultdict(set)
+    if history:  # two dictionaries over every pool member: built only when there is history
+        mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
+        mentor_col = {mentor_id: col for col, mentor_id in enumerate(cohort.mentors.ids)}
     for pairing in history:
         repeat = pairing.status in _REPEAT_STATUSES and not program.allow_repeat_pairings
         rejected = pairing.status is PairingStatus.REJECTED
@@ -141,7 +142,7 @@ def _prepare(
             blocked[row].add(col)
     excluded: dict[str, str] = {}
     if only_mentees is not None:
-        for mentee_id in sorted(set(only_mentees) - set(mentee_row) - locked_mentees):
+        for mentee_id in sorted(set(only_mentees) - set(cohort.mentees.ids) - locked_mentees):
             index = cohort.index_of.get(mentee_id)
             if index is None:
                 excluded[mentee_id] = "is not in the employee directory: run a sync, then match again"
@@ -470,6 +471,8 @@ def _values(prepared: _Prepared, keys: IntArray, bonus_keys: IntArray, change_pe
 
 def _kept_pair_keys(prepared: _Prepared, keep_pairs: Collection[tuple[str, str]]) -> IntArray:
     """Keys of current pairings that are still valid, so re-optimisation can keep them."""
+    if not keep_pairs:
+        return np.zeros(0, dtype=np.int64)
     cohort = prepared.cohort
     width = max(cohort.mentors.size, 1)
     mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
@@ -521,22 +524,30 @@ def _outcome(
         slot[order] = np.arange(chosen.size) - starts
     load_component = 1.0 - (cohort.locked_load[cols] + slot) / np.maximum(cohort.capacity[cols], 1)
     first_slots = ((cohort.locked_load[cols] == 0) & (slot == 0)).tolist()
+    parts["load_spread"] = load_component
+    names = [name for name in COMPONENTS if name in parts]
+    score = np.zeros(chosen.size)
+    for name in COMPONENTS:  # summed in this order, as a pair's breakdown reads
+        score = score + weights[name] * parts[name]
+    mentee_ids, mentor_ids = cohort.mentees.ids, cohort.mentors.ids
     # Python lists, not numpy scalars, in the loop over every pairing
-    columns = {name: part.tolist() for name, part in parts.items()}
-    columns["load_spread"] = load_component.tolist()
-    names = [name for name in COMPONENTS if name in columns]
-    pairs: list[ProposedPair] = []
-    for position, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-        breakdown = {name: columns[name][position] for name in names}
-        pairs.append(
-            ProposedPair(
-                mentor_id=cohort.mentors.ids[col],
-                mentee_id=cohort.mentees.ids[row],
-                score=float(sum(weights[name] * breakdown[name] for name in COMPONENTS)),
-                components=breakdown,
-                explanation=explain_pair(cohort, row, col, first_slot=first_slots[position]),
-            )
+    pairs = [
+        ProposedPair(
+            mentor_id=mentor_ids[col],
+            mentee_id=mentee_ids[row],
+            score=pair_score,
+            components=dict(zip(names, breakdown, strict=True)),
+            explanation=explain_pair(cohort, row, col, first_slot=first_slot),
         )
+        for row, col, first_slot, pair_score, *breakdown in zip(
+            rows.tolist(),
+            cols.tolist(),
+            first_slots,
+            score.tolist(),
+            *(parts[name].tolist() for name in names),
+            strict=True,
+        )
+    ]
     pairs.sort(key=lambda pair: (pair.mentee_id, pair.mentor_id))
     matched = np.zeros(cohort.mentees.size, dtype=np.bool_)
     matched[rows] = True

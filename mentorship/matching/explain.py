@@ -40,20 +40,22 @@ def hours_phrase(hours: float) -> str:
 def explain_pair(cohort: Cohort, mentee_row: int, mentor_col: int, *, first_slot: bool) -> str:
     """One sentence of facts: the best shared skill, other shared skills, goals, departments, time."""
     # Python scalars throughout (ndarray.item): one explanation per pairing adds up on large cohorts.
-    mentee_person = cohort.directory[cohort.mentees.people.item(mentee_row)]
-    mentor_person = cohort.directory[cohort.mentors.people.item(mentor_col)]
-    mentee_name = first_name(mentee_person.display_name, "the mentee")
-    mentor_name = first_name(mentor_person.display_name, "The mentor")
+    mentee_name = first_name(cohort.mentees.names[mentee_row], "the mentee")
+    mentor_name = first_name(cohort.mentors.names[mentor_col], "The mentor")
     wished = cohort.mentees.skills[mentee_row]
-    weight = {skill: cohort.wish_weight.item(mentee_row, skill) for skill in wished}
-    priority = {skill: cohort.wish_priority.item(mentee_row, skill) for skill in wished}
-    proficiency = {skill: cohort.proficiency.item(mentor_col, skill) for skill in wished}
-    shared = [skill for skill in wished if proficiency[skill] > 0]
-    shared.sort(key=lambda skill: (-weight[skill] * proficiency[skill], skill))
+    proficiency = {
+        skill: level for skill in wished if (level := cohort.proficiency.item(mentor_col, skill)) > 0
+    }
+    shared = sorted(
+        proficiency,
+        key=lambda skill: (-cohort.wish_weight.item(mentee_row, skill) * proficiency[skill], skill),
+    )
     parts: list[str] = []
     if shared:
         best = shared[0]
-        wants = "wants to learn first" if priority[best] == max(priority.values()) else "wants to learn"
+        priority = [cohort.wish_priority.item(mentee_row, skill) for skill in wished]
+        first = cohort.wish_priority.item(mentee_row, best) == max(priority)
+        wants = "wants to learn first" if first else "wants to learn"
         focus = ", a focus skill of this programme" if best in cohort.focus else ""
         parts.append(
             f"{mentor_name} can coach {skill_phrase(cohort.skill_display[best])} "

@@ -25,6 +25,7 @@ UNKNOWN = -1
 
 _FIELDS = (
     "employee_id",
+    "display_name",
     "manager_id",
     "status",
     "hire_date",
@@ -48,6 +49,7 @@ class Directory:
     back to its name."""
 
     ids: tuple[str, ...]
+    names: tuple[str, ...]  # display names: PII, for explanations only
     manager_ids: tuple[str | None, ...]
     active: BoolArray
     hired: IntArray  # date ordinal, UNKNOWN when not on record
@@ -67,12 +69,13 @@ class Directory:
         """One pass over the records (attribute reads dominate: each record lives elsewhere in memory)."""
         count = len(employees)
         columns = list(zip(*map(_FACTS, employees), strict=True)) or [()] * len(_FIELDS)
-        ids, managers, statuses, hired, levels, departments, locations, zones = columns[:8]
-        languages, mentor_opt_in, mentee_opt_in, capacity = columns[8:]
+        ids, names, managers, statuses, hired, levels, departments, locations = columns[:8]
+        zones, languages, mentor_opt_in, mentee_opt_in, capacity = columns[8:]
         department_codes, department_names = _coded_names(departments)
         location_codes, location_names = _coded_names(locations)
         return cls(
             ids=ids,
+            names=names,
             manager_ids=managers,
             active=_column((status is EmploymentStatus.ACTIVE for status in statuses), np.bool_, count),
             hired=_column((UNKNOWN if day is None else day.toordinal() for day in hired), np.int64, count),
