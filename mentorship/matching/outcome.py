@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from mentorship.models import UnmatchedMentee
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProposedPair:
-    """One suggested mentor–mentee pair with its score, breakdown and plain-words explanation."""
+    """One suggested mentor–mentee pair with its score, breakdown and plain-words explanation.
+
+    (Slots: a large run makes one per pairing, and a slotted object is one to allocate, free and
+    have the garbage collector look at, not two.)"""
 
     mentor_id: str
     mentee_id: str

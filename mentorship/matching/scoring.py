@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ import numpy.typing as npt
 
 from mentorship.errors import InvalidRequest
 from mentorship.matching.cohort import Cohort
-from mentorship.matching.native import c_fields, kernels
+from mentorship.matching.native import c_fields, cores, kernels, workers
 from mentorship.matching.rules import WORKDAY_HOURS
 from mentorship.models import Program, ProgramKind, ScoreWeights
 
@@ -175,15 +176,34 @@ def pair_values(
     """value[i, j] for aligned pairs: weighted components plus the first slot's load_spread worth.
 
     The same doubles as summing `components` with the weights (pair_values.c, several times
-    faster on the pricing loop's millions of new candidates)."""
+    faster on the pricing loop's millions of new candidates), a slice per core."""
     rows = np.ascontiguousarray(mentee_rows, dtype=np.int64)
     cols = np.ascontiguousarray(mentor_cols, dtype=np.int64)
     value = np.empty(rows.size)
     if rows.size:
         definitions, _arrays_it_points_into = _definitions(cohort, weights)
-        _values_kernel()(ctypes.byref(definitions), rows.size, rows, cols, value)
+        parts = cores() if rows.size >= SPLIT_MIN_PAIRS else 1
+        bounds = [rows.size * part // parts for part in range(parts + 1)]
+        # each slice on its own core (ctypes lets the GIL go), writing its own part of `value`
+        running = [
+            workers().submit(
+                _values_kernel(),
+                ctypes.byref(definitions),
+                end - start,
+                rows[start:],
+                cols[start:],
+                value[start:],
+            )
+            for start, end in pairwise(bounds)
+            if end > start
+        ]
+        for call in running:
+            call.result()
     return value
 
+
+SPLIT_MIN_PAIRS = 50_000
+"""From this many pairs on, values are computed a slice per core (below it a hand-off costs more)."""
 
 _WEIGHT_FIELDS = ("load_spread", "skill_fit", "goal_overlap", "cross_department", "location")
 

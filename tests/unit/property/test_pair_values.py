@@ -8,11 +8,14 @@ benchmark's independent enumeration of every pair.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mentorship.matching import scoring
 from mentorship.matching.scoring import components, effective_weights, pair_values
 from mentorship.models import ScoreWeights
+from tests.unit.property.people import person, programme
 from tests.unit.property.test_matching_properties import Case, cases
 from tests.unit.property.test_pair_scan import _oracle, _prepared
 
@@ -51,3 +54,29 @@ def test_kernel_values_are_the_weighted_components_bit_for_bit(
     # and the independent enumeration agrees on every valid pair
     oracle, valid = _oracle(case, cohort)
     assert np.allclose(value.reshape(oracle.shape)[valid], oracle[valid], rtol=0, atol=1e-12)
+
+
+def test_values_computed_a_slice_per_core_are_those_of_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a company where every mentee wants what several mentors coach
+    people = [
+        person(
+            str(index),
+            coaches={"Python": 1 + index % 5, "SQL": 2},
+            wants={"Python": 3},
+            mentor=True,
+            mentee=True,
+        )
+        for index in range(12)
+    ]
+    program = programme()
+    cohort = _prepared(program, people, []).cohort
+    rows, cols = (grid.ravel() for grid in np.indices((cohort.mentees.size, cohort.mentors.size)))
+    weights = effective_weights(program)
+    whole = pair_values(cohort, weights, rows, cols)
+    # When the same pairs are valued in three slices on the kernel thread pool
+    monkeypatch.setattr(scoring, "SPLIT_MIN_PAIRS", 1)
+    monkeypatch.setattr(scoring, "cores", lambda: 3)
+    sliced = pair_values(cohort, weights, rows, cols)
+    # Then every slice wrote its own pairs' values, bit for bit those of one call
+    assert np.array_equal(sliced, whole)
+    assert len(set(whole.tolist())) > 1
