@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -577,7 +578,7 @@ def _outcome(
             strict=True,
         )
     ]
-    pairs.sort(key=lambda pair: (pair.mentee_id, pair.mentor_id))
+    pairs.sort(key=attrgetter("mentee_id", "mentor_id"))
     matched = np.zeros(cohort.mentees.size, dtype=np.bool_)
     matched[rows] = True
     unmatched = [
