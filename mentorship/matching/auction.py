@@ -92,14 +92,17 @@ def auction_solve(
     usable, row_start = arcs_by_mentee(
         mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual
     )
+    every_pair = usable.size == pair_mentee.size  # then usable is 0, 1, 2, ...: no gathers
+    arc_mentor = pair_mentor if every_pair else pair_mentor[usable]
+    arc_value = value_units if every_pair else value_units[usable]
     epsilons = _epsilons(fine, exact)
     gap = np.zeros(1, dtype=np.int64)
     bids = _kernel().auction_b_matching(
         mentee_count,
         mentor_count,
         row_start,
-        np.ascontiguousarray(pair_mentor[usable], dtype=np.int64),
-        np.ascontiguousarray(value_units[usable].astype(np.int64) * fine),
+        np.ascontiguousarray(arc_mentor, dtype=np.int64),
+        arc_value.astype(np.int64) * fine,
         np.ascontiguousarray(residual, dtype=np.int64),
         cost_units,
         width,
@@ -118,12 +121,16 @@ def auction_solve(
         return replace(solution, flow=None), state
     price = _prices(state, cost_units, residual, fine)
     mate = np.where(state.mate_slot >= 0, state.mate_slot // width, -1)
-    chosen = mate[pair_mentee] == pair_mentor
-    chosen &= (residual[pair_mentor] > 0) & (value_units > 0)
-    net = np.where(residual[pair_mentor] > 0, value - price[pair_mentor], 0.0)
+    chosen = np.zeros(pair_mentee.size, dtype=np.bool_)
+    chosen[usable] = mate[pair_mentee[usable]] == arc_mentor
+    # u: each mentee's best net at these prices, over the usable arcs (grouped by mentee; the
+    # others net at most 0, a mentee's bypass)
+    net = (value if every_pair else value[usable]) - price[arc_mentor]
     u = np.zeros(mentee_count)
-    np.maximum.at(u, pair_mentee, net)
-    load = np.bincount(pair_mentor[chosen], minlength=mentor_count).astype(np.int64)
+    has_arcs = np.flatnonzero(row_start[1:] > row_start[:-1])
+    if has_arcs.size:
+        u[has_arcs] = np.maximum(np.maximum.reduceat(net, row_start[has_arcs]), 0.0)
+    load = np.bincount(arc_mentor[chosen[usable]], minlength=mentor_count).astype(np.int64)
     solution = Solution(
         chosen=chosen,
         u=u,

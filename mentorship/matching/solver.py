@@ -203,10 +203,15 @@ def arcs_by_mentee(
 ) -> tuple[IntArray, IntArray]:
     """The pairs a kernel reads (worth something, to a mentor with room) as positions grouped by
     mentee, lower mentor first, and each mentee's first position (CSR)."""
-    usable = np.flatnonzero((residual[pair_mentor] > 0) & (value_units > 0))
+    worth = (residual[pair_mentor] > 0) & (value_units > 0)
+    # (the engine's candidates nearly always all are: no gathers then)
+    usable = np.arange(worth.size) if worth.all() else np.flatnonzero(worth)
     # Ties between equal arcs go to the lower mentor. The engine's candidates come sorted that
     # way already: checking costs a pass, sorting a lot more.
-    order_key = pair_mentee[usable] * max(mentor_count, 1) + pair_mentor[usable]
+    if usable.size == worth.size:
+        order_key = pair_mentee * max(mentor_count, 1) + pair_mentor
+    else:
+        order_key = pair_mentee[usable] * max(mentor_count, 1) + pair_mentor[usable]
     if (np.diff(order_key) < 0).any():
         usable = usable[np.argsort(order_key, kind="stable")]
     row_start = np.zeros(mentee_count + 1, dtype=np.int64)
