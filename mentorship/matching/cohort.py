@@ -23,7 +23,7 @@ from mentorship.errors import InvalidRequest
 from mentorship.matching.org_tree import OrgTree, build_tree
 from mentorship.matching.pools import Directory, pool_members
 from mentorship.matching.rules import WORKDAY_HOURS, shared_hours_matrix
-from mentorship.models import Employee, Program
+from mentorship.models import CoachableSkill, Employee, LearningWish, Program
 from mentorship.skills import SkillNormaliser
 
 IntArray = npt.NDArray[np.int64]
@@ -152,14 +152,14 @@ def build_cohort(
         in_mentee_pool[[index_of[mentee] for mentee in excluded_mentees if mentee in index_of]] = False
     mentee_people = np.flatnonzero(in_mentee_pool)
 
-    coached = _named_skills(employees, mentor_people, "coach_skills", "proficiency", skills)
-    wished = _named_skills(employees, mentee_people, "learn_skills", "priority", skills)
+    coached = _named_skills(directory.coach_skills, mentor_people, "proficiency", skills)
+    wished = _named_skills(directory.learn_skills, mentee_people, "priority", skills)
     skills_count = max(len(skills.display), 1)
     proficiency = np.zeros((mentor_people.size, skills_count))
     np.maximum.at(proficiency, (coached.rows, coached.skills), coached.values / 5.0)
     wish_priority = np.zeros((mentee_people.size, skills_count), dtype=np.int64)
     np.maximum.at(wish_priority, (wished.rows, wished.skills), wished.values)
-    goal_weight = _goal_weights(employees, mentee_people, skills, skills_count)
+    goal_weight = _goal_weights(directory.goals, mentee_people, skills, skills_count)
     boost = np.ones(skills_count)
     boost[list(focus)] = FOCUS_BOOST
     raw_weight = wish_priority * boost
@@ -234,7 +234,10 @@ class _NamedSkills:
 
 
 def _named_skills(
-    employees: Sequence[Employee], people: IntArray, field: str, value: str, catalogue: _SkillCatalogue
+    lists: Sequence[Sequence[CoachableSkill | LearningWish]],
+    people: IntArray,
+    value: str,
+    catalogue: _SkillCatalogue,
 ) -> _NamedSkills:
     read = attrgetter("name", value)
     known = catalogue.id_of_written
@@ -242,7 +245,7 @@ def _named_skills(
     skills: list[int] = []
     values: list[int] = []
     per_row: list[list[int]] = []
-    for row, named in enumerate(map(attrgetter(field), map(employees.__getitem__, people.tolist()))):
+    for row, named in enumerate(map(lists.__getitem__, people.tolist())):
         ids: list[int] = []
         for name, level in map(read, named):
             skill = known.get(name)
@@ -262,7 +265,7 @@ def _named_skills(
 
 
 def _goal_weights(
-    employees: Sequence[Employee], mentees: IntArray, catalogue: _SkillCatalogue, skills_count: int
+    goals_of: Sequence[Sequence[str]], mentees: IntArray, catalogue: _SkillCatalogue, skills_count: int
 ) -> FloatArray:
     """Per mentee and skill, the share of the mentee's goal-named skills (goals name no new skills)."""
     weight = np.zeros((mentees.size, skills_count))
@@ -270,7 +273,7 @@ def _goal_weights(
     rows: list[int] = []
     columns: list[int] = []
     shares: list[float] = []
-    for row, goals in enumerate(map(attrgetter("goals"), map(employees.__getitem__, mentees.tolist()))):
+    for row, goals in enumerate(map(goals_of.__getitem__, mentees.tolist())):
         named: set[int] = set()
         for goal in goals:
             found = named_in.get(goal)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mentorship.models import Employee, EmploymentStatus, PoolSelector
+from mentorship.models import CoachableSkill, Employee, EmploymentStatus, LearningWish, PoolSelector
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -37,6 +37,9 @@ _FIELDS = (
     "mentor_opt_in",
     "mentee_opt_in",
     "mentor_capacity",
+    "coach_skills",
+    "learn_skills",
+    "goals",
 )
 _FACTS = attrgetter(*_FIELDS)
 
@@ -63,6 +66,10 @@ class Directory:
     mentor_opt_in: BoolArray
     mentee_opt_in: BoolArray
     capacity: IntArray  # 0 when the HRIS has none
+    # read here too, while each record is at hand: pool members' lists are read again later
+    coach_skills: tuple[tuple[CoachableSkill, ...], ...]
+    learn_skills: tuple[tuple[LearningWish, ...], ...]
+    goals: tuple[tuple[str, ...], ...]
 
     @classmethod
     def read(cls, employees: Sequence[Employee]) -> Directory:
@@ -70,7 +77,8 @@ class Directory:
         count = len(employees)
         columns = list(zip(*map(_FACTS, employees), strict=True)) or [()] * len(_FIELDS)
         ids, names, managers, statuses, hired, levels, departments, locations = columns[:8]
-        zones, languages, mentor_opt_in, mentee_opt_in, capacity = columns[8:]
+        zones, languages, mentor_opt_in, mentee_opt_in, capacity = columns[8:13]
+        coach_skills, learn_skills, goals = columns[13:]
         department_codes, department_names = _coded_names(departments)
         location_codes, location_names = _coded_names(locations)
         return cls(
@@ -89,6 +97,9 @@ class Directory:
             mentor_opt_in=_column(mentor_opt_in, np.bool_, count),
             mentee_opt_in=_column(mentee_opt_in, np.bool_, count),
             capacity=_column(capacity, np.int64, count),
+            coach_skills=coach_skills,
+            learn_skills=learn_skills,
+            goals=goals,
         )
 
     @property
