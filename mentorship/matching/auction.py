@@ -92,7 +92,8 @@ def auction_solve(
     usable, row_start = arcs_by_mentee(
         mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual
     )
-    every_pair = usable.size == pair_mentee.size  # then usable is 0, 1, 2, ...: no gathers
+    # every pair usable and already grouped by mentee (the engine's sorted candidates): no gathers
+    every_pair = usable.size == pair_mentee.size and bool((usable[1:] > usable[:-1]).all())
     arc_mentor = pair_mentor if every_pair else pair_mentor[usable]
     arc_value = value_units if every_pair else value_units[usable]
     epsilons = _epsilons(fine, exact)

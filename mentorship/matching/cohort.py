@@ -239,6 +239,7 @@ def _named_skills(
     value: str,
     catalogue: _SkillCatalogue,
 ) -> _NamedSkills:
+    """The skill lists of `people` (their rows in order), ids given in order of first appearance."""
     read = attrgetter("name", value)
     known = catalogue.id_of_written
     rows: list[int] = []

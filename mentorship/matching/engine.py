@@ -130,17 +130,17 @@ def _prepare(
         locked_load=held,
     )
     blocked: dict[int, set[int]] = defaultdict(set)
-    if history:  # two dictionaries over every pool member: built only when there is history
+    if history:  # id lookups over every pool member: only when there is history to map
         mentee_row = {mentee_id: row for row, mentee_id in enumerate(cohort.mentees.ids)}
         mentor_col = {mentor_id: col for col, mentor_id in enumerate(cohort.mentors.ids)}
-    for pairing in history:
-        repeat = pairing.status in _REPEAT_STATUSES and not program.allow_repeat_pairings
-        rejected = pairing.status is PairingStatus.REJECTED
-        if not (repeat or rejected) or (pairing.mentor_id, pairing.mentee_id) in keep_pairs:
-            continue
-        row, col = mentee_row.get(pairing.mentee_id), mentor_col.get(pairing.mentor_id)
-        if row is not None and col is not None:
-            blocked[row].add(col)
+        for pairing in history:
+            repeat = pairing.status in _REPEAT_STATUSES and not program.allow_repeat_pairings
+            rejected = pairing.status is PairingStatus.REJECTED
+            if not (repeat or rejected) or (pairing.mentor_id, pairing.mentee_id) in keep_pairs:
+                continue
+            row, col = mentee_row.get(pairing.mentee_id), mentor_col.get(pairing.mentor_id)
+            if row is not None and col is not None:
+                blocked[row].add(col)
     excluded: dict[str, str] = {}
     if only_mentees is not None:
         for mentee_id in sorted(set(only_mentees) - set(cohort.mentees.ids) - locked_mentees):
@@ -214,6 +214,7 @@ def _match(
     change_penalty: float,
     synonyms: Mapping[str, str] | None,
 ) -> MatchOutcome:
+    """match_programme's work (its caller has paused the cyclic garbage collector)."""
     keep_pairs = {(pairing.mentor_id, pairing.mentee_id) for pairing in current or ()}
     stopwatch = Stopwatch()
     with stopwatch.stage("prepare"):

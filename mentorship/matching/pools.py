@@ -6,7 +6,7 @@ outside, in words an admin can act on. The two must agree (a property test holds
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -115,7 +115,7 @@ def _coded_names(values: Sequence[str | None]) -> tuple[IntArray, list[str]]:
     """Codes by case-folded name (blank -> UNKNOWN), first appearance first, and the names."""
     names: list[str] = []
     code_of_key: dict[str, int] = {}
-    code_of: dict[Hashable, int] = {}
+    code_of: dict[str | None, int] = {}
     for value in dict.fromkeys(values):
         key = (value or "").casefold()
         if not key:

@@ -225,3 +225,27 @@ def test_values_too_large_for_the_auctions_parts_are_solved_exactly() -> None:
     # Then the optimum comes from the exact kernel: mentee 1 takes mentor 0, mentee 0 mentor 1
     assert solution.objective == pytest.approx(4e9)
     _assert_exact(instance, solution)
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(), st.randoms(use_true_random=False))
+def test_candidates_in_any_order_give_the_auction_of_the_sorted_ones(instance: Instance, random: Any) -> None:
+    # Given the same candidate pairs, once grouped by mentee and once shuffled
+    order = list(range(instance.pair_mentee.size))
+    random.shuffle(order)
+    shuffled = np.asarray(order, dtype=np.int64)
+    # When the auction solves both
+    sorted_run, _ = _solve(instance)
+    shuffled_run, _ = auction_solve(
+        instance.mentees,
+        instance.mentors,
+        instance.pair_mentee[shuffled],
+        instance.pair_mentor[shuffled],
+        instance.value[shuffled],
+        instance.residual,
+        instance.slot_costs,
+    )
+    # Then the same pairs are chosen at the same prices, each reported in its own place
+    assert (shuffled_run.chosen == sorted_run.chosen[shuffled]).all()
+    assert (shuffled_run.price == sorted_run.price).all()
+    assert (shuffled_run.u == sorted_run.u).all()
