@@ -29,7 +29,7 @@ from mentorship.errors import InvalidRequest, NotFound
 from mentorship.matching.auction import AuctionState, auction_solve
 from mentorship.matching.candidates import PairScanner, Scan
 from mentorship.matching.cohort import Cohort, build_cohort
-from mentorship.matching.explain import explain_pair
+from mentorship.matching.explain import explain_pair, explain_pairs
 from mentorship.matching.keysets import contains, merged_keys, missing_keys, unique_keys
 from mentorship.matching.outcome import MatchOutcome, ProposedPair
 from mentorship.matching.pools import pool_exclusion
@@ -548,12 +548,12 @@ def _outcome(
             mentee_id=mentee_ids[row],
             score=pair_score,
             components=dict(zip(names, breakdown, strict=True)),
-            explanation=explain_pair(cohort, row, col, first_slot=first_slot),
+            explanation=explanation,
         )
-        for row, col, first_slot, pair_score, *breakdown in zip(
+        for row, col, explanation, pair_score, *breakdown in zip(
             rows.tolist(),
             cols.tolist(),
-            first_slots,
+            explain_pairs(cohort, rows, cols, first_slots),
             score.tolist(),
             *(parts[name].tolist() for name in names),
             strict=True,

@@ -6,8 +6,16 @@ Pair explanations go into the HRIS next to the pairing, so they use first names 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
 from mentorship.matching.cohort import Cohort
 from mentorship.matching.rules import WORKDAY_HOURS
+
+IntArray = npt.NDArray[np.int64]
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight")
 
@@ -39,50 +47,103 @@ def hours_phrase(hours: float) -> str:
 
 def explain_pair(cohort: Cohort, mentee_row: int, mentor_col: int, *, first_slot: bool) -> str:
     """One sentence of facts: the best shared skill, other shared skills, goals, departments, time."""
-    # Python scalars throughout (ndarray.item): one explanation per pairing adds up on large cohorts.
-    mentee_name = first_name(cohort.mentees.names[mentee_row], "the mentee")
-    mentor_name = first_name(cohort.mentors.names[mentor_col], "The mentor")
-    wished = cohort.mentees.skills[mentee_row]
-    proficiency = {
-        skill: level for skill in wished if (level := cohort.proficiency.item(mentor_col, skill)) > 0
-    }
-    shared = sorted(
-        proficiency,
-        key=lambda skill: (-cohort.wish_weight.item(mentee_row, skill) * proficiency[skill], skill),
+    rows, cols = np.asarray([mentee_row], dtype=np.int64), np.asarray([mentor_col], dtype=np.int64)
+    return explain_pairs(cohort, rows, cols, [first_slot])[0]
+
+
+def explain_pairs(
+    cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray, first_slots: Sequence[bool]
+) -> list[str]:
+    """explain_pair for aligned arrays of pairs: the facts for all of them in numpy, then one
+    sentence each (an outcome at 100,000 employees has 51,000 of them)."""
+    chunks = [
+        _skill_facts(cohort, mentee_rows[start : start + _CHUNK], mentor_cols[start : start + _CHUNK])
+        for start in range(0, max(mentee_rows.size, 1), _CHUNK)
+    ]
+    order, shared_count, levels, first_wish, in_focus, helps_goal = (
+        np.concatenate(fact) for fact in zip(*chunks, strict=True)
     )
-    parts: list[str] = []
-    if shared:
-        best = shared[0]
-        priority = [cohort.wish_priority.item(mentee_row, skill) for skill in wished]
-        first = cohort.wish_priority.item(mentee_row, best) == max(priority)
-        wants = "wants to learn first" if first else "wants to learn"
-        focus = ", a focus skill of this programme" if best in cohort.focus else ""
-        parts.append(
-            f"{mentor_name} can coach {skill_phrase(cohort.skill_display[best])} "
-            f"({round(proficiency[best] * 5)}/5), which {mentee_name} {wants}{focus}"
-        )
-        more = [
-            f"{skill_phrase(cohort.skill_display[skill])} ({round(proficiency[skill] * 5)}/5)"
-            for skill in shared[1:3]
-        ]
-        if more:
-            parts.append("also " + " and ".join(more))
-    if any(cohort.proficiency.item(mentor_col, skill) > 0 for skill in cohort.goal_skills[mentee_row]):
-        parts.append(f"helps with one of {mentee_name}'s goals")
-    dept_e = cohort.mentees.department.item(mentee_row)
-    dept_m = cohort.mentors.department.item(mentor_col)
-    if dept_e >= 0 and dept_m >= 0:
-        parts.append("different departments" if dept_e != dept_m else "same department")
-    tz_e = cohort.mentees.time_zone.item(mentee_row)
-    tz_m = cohort.mentors.time_zone.item(mentor_col)
-    if tz_e >= 0 and tz_m >= 0:
-        hours = cohort.shared_hours.item(tz_e, tz_m)
-        if hours >= WORKDAY_HOURS:
-            parts.append("the same working hours")
-        elif hours <= 0:
-            parts.append("no shared working time")
-        else:
-            parts.append(f"{hours_phrase(hours)} of shared working time")
-    if first_slot:
-        parts.append(f"{mentee_name} would be {mentor_name}'s first mentee in this programme")
-    return "; ".join(parts)
+    dept_e, dept_m = cohort.mentees.department[mentee_rows], cohort.mentors.department[mentor_cols]
+    departments = np.where((dept_e >= 0) & (dept_m >= 0), np.where(dept_e != dept_m, 1, 2), 0)
+    zone_e, zone_m = cohort.mentees.time_zone[mentee_rows], cohort.mentors.time_zone[mentor_cols]
+    hours = np.where(
+        (zone_e >= 0) & (zone_m >= 0),
+        cohort.shared_hours[np.maximum(zone_e, 0), np.maximum(zone_m, 0)],
+        np.nan,
+    )
+    phrases = [skill_phrase(display) for display in cohort.skill_display]
+    said: dict[float, str] = {}
+    sentences: list[str] = []
+    for row, col, top, count, level, first, focus, goal, department, shared_hours, first_slot in zip(
+        mentee_rows.tolist(),
+        mentor_cols.tolist(),
+        order.tolist(),
+        shared_count.tolist(),
+        levels.tolist(),
+        first_wish.tolist(),
+        in_focus.tolist(),
+        helps_goal.tolist(),
+        departments.tolist(),
+        hours.tolist(),
+        first_slots,
+        strict=True,
+    ):
+        mentee_name = first_name(cohort.mentees.names[row], "the mentee")
+        mentor_name = first_name(cohort.mentors.names[col], "The mentor")
+        parts: list[str] = []
+        if count:
+            wants = "wants to learn first" if first else "wants to learn"
+            parts.append(
+                f"{mentor_name} can coach {phrases[top[0]]} ({level[0]}/5), which {mentee_name} {wants}"
+                + (", a focus skill of this programme" if focus else "")
+            )
+            if count > 1:
+                parts.append(
+                    "also " + " and ".join(f"{phrases[top[k]]} ({level[k]}/5)" for k in range(1, count))
+                )
+        if goal:
+            parts.append(f"helps with one of {mentee_name}'s goals")
+        if department:
+            parts.append("different departments" if department == 1 else "same department")
+        if shared_hours == shared_hours:  # not NaN: both time zones known
+            if shared_hours not in said:
+                said[shared_hours] = _time_phrase(shared_hours)
+            parts.append(said[shared_hours])
+        if first_slot:
+            parts.append(f"{mentee_name} would be {mentor_name}'s first mentee in this programme")
+        sentences.append("; ".join(parts))
+    return sentences
+
+
+_CHUNK = 4096
+"""Pairs whose skill facts are worked out together: [pairs x skills] temporaries stay small."""
+
+
+def _skill_facts(
+    cohort: Cohort, mentee_rows: IntArray, mentor_cols: IntArray
+) -> tuple[npt.NDArray[Any], ...]:
+    """Per pair: its three best shared skills (most wanted x best coached, then the lower skill
+    id), how many it shares (up to 3), their levels out of 5, whether the best is the mentee's
+    first wish and a focus skill, and whether the mentor coaches a skill the mentee's goals name."""
+    proficiency = cohort.proficiency[mentor_cols]  # [pair, skill]
+    wished = cohort.wish_priority[mentee_rows]
+    shared = (wished > 0) & (proficiency > 0)
+    skill = np.broadcast_to(np.arange(proficiency.shape[1]), proficiency.shape)
+    order = np.lexsort((skill, -cohort.wish_weight[mentee_rows] * proficiency, ~shared), axis=1)[:, :3]
+    best = order[:, 0]
+    return (
+        order,
+        np.take_along_axis(shared, order, axis=1).sum(axis=1),
+        np.rint(np.take_along_axis(proficiency, order, axis=1) * 5).astype(np.int64),
+        wished[np.arange(best.size), best] == wished.max(axis=1, initial=0),
+        np.isin(best, list(cohort.focus)),
+        np.asarray(((cohort.goal_weight[mentee_rows] > 0) & (proficiency > 0)).any(axis=1)),
+    )
+
+
+def _time_phrase(hours: float) -> str:
+    if hours >= WORKDAY_HOURS:
+        return "the same working hours"
+    if hours <= 0:
+        return "no shared working time"
+    return f"{hours_phrase(hours)} of shared working time"
