@@ -64,6 +64,7 @@ def explain_pairs(
         np.concatenate(fact) for fact in zip(*chunks, strict=True)
     )
     dept_e, dept_m = cohort.mentees.department[mentee_rows], cohort.mentors.department[mentor_cols]
+    # 0: a department unknown, 1: different departments, 2: the same one
     departments = np.where((dept_e >= 0) & (dept_m >= 0), np.where(dept_e != dept_m, 1, 2), 0)
     zone_e, zone_m = cohort.mentees.time_zone[mentee_rows], cohort.mentors.time_zone[mentor_cols]
     hours = np.where(
