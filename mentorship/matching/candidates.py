@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentorship.matching.cohort import Cohort
-from mentorship.matching.native import c_fields, cores, kernels, workers
+from mentorship.matching.native import c_fields, cores, kernels, on_cores
 from mentorship.matching.rules import Exceptions
 from mentorship.matching.scoring import TIE_BREAK, ScoreParts
 from mentorship.models import Program, ProgramKind
@@ -296,15 +296,13 @@ class PairScanner:
             _Call.prepare(rows, out_start, np.arange(part, rows.size, parts), self.mentor_count, mentor_keep)
             for part in range(parts)
         ]
-        kernel = _scan_kernel()
-        running = [
-            workers().submit(
-                kernel, ctypes.byref(layout.cohort), *call.arguments(shared, keep, mentor_keep, spread)
-            )
-            for call in calls
-        ]
-        # Wait for every call before judging any: the others still write into this call's arrays.
-        statuses = [future.result() for future in running]
+        statuses = on_cores(
+            _scan_kernel(),
+            [
+                (ctypes.byref(layout.cohort), *call.arguments(shared, keep, mentor_keep, spread))
+                for call in calls
+            ],
+        )
         if any(status != 0 for status in statuses):
             raise MemoryError("the pair scan could not allocate its working memory")
         out_count = np.zeros(rows.size, dtype=np.int64)

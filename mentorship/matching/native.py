@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import os
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
@@ -43,3 +44,11 @@ def cores() -> int:
 def workers() -> ThreadPoolExecutor:
     """One thread per core for kernel calls, kept for the life of the process (warm Lambdas too)."""
     return ThreadPoolExecutor(max_workers=cores(), thread_name_prefix="kernel")
+
+
+def on_cores(kernel: Callable[..., Any], calls: Iterable[Sequence[Any]]) -> list[Any]:
+    """Run `kernel` once per argument list on the kernel threads (ctypes lets the GIL go) and
+    return the results in order, after every call has ended: calls may write into one another's
+    output arrays, so none is judged before all are done."""
+    running = [workers().submit(kernel, *arguments) for arguments in calls]
+    return [call.result() for call in running]

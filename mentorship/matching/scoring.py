@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from mentorship.errors import InvalidRequest
 from mentorship.matching.cohort import Cohort
-from mentorship.matching.native import c_fields, cores, kernels, workers
+from mentorship.matching.native import c_fields, cores, kernels, on_cores
 from mentorship.matching.rules import WORKDAY_HOURS
 from mentorship.models import Program, ProgramKind, ScoreWeights
 
@@ -184,21 +184,15 @@ def pair_values(
         definitions, _arrays_it_points_into = _definitions(cohort, weights)
         parts = cores() if rows.size >= SPLIT_MIN_PAIRS else 1
         bounds = [rows.size * part // parts for part in range(parts + 1)]
-        # each slice on its own core (ctypes lets the GIL go), writing its own part of `value`
-        running = [
-            workers().submit(
-                _values_kernel(),
-                ctypes.byref(definitions),
-                end - start,
-                rows[start:],
-                cols[start:],
-                value[start:],
-            )
-            for start, end in pairwise(bounds)
-            if end > start
-        ]
-        for call in running:
-            call.result()
+        # each slice on its own core, writing its own part of `value`
+        on_cores(
+            _values_kernel(),
+            [
+                (ctypes.byref(definitions), end - start, rows[start:], cols[start:], value[start:])
+                for start, end in pairwise(bounds)
+                if end > start
+            ],
+        )
     return value
 
 
