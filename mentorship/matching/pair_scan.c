@@ -25,7 +25,8 @@
  * Each (mentee, block) runs in two passes: pass 1 computes every pair's adjusted value into a
  * buffer, one vectorised loop per part of the value or rule; pass 2 ranks them, judging a chunk
  * of 16 at once by its best value. At 100,000 employees a rescan runs at about 550M pairs/s on
- * two cores, against 240M/s for the one-pass loop before.
+ * the two cores of one development machine (300M/s on a 2.0 GHz Xeon with AVX-512), against
+ * 240M/s for the one-pass loop before.
  */
 #include <math.h>
 #include <stdint.h>
