@@ -38,12 +38,12 @@ def _prepared(program: Program, people: list, history: list) -> engine._Prepared
     )
 
 
-def _oracle(case: Case, cohort: Cohort) -> tuple[np.ndarray, np.ndarray]:
+def _oracle(program: Program, history: list, cohort: Cohort) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
     """(value, valid) for every mentee x mentor, from code that shares nothing with the scan."""
     value = np.zeros((cohort.mentees.size, cohort.mentors.size))
     valid = np.zeros(value.shape, dtype=np.bool_)
-    weights = engine.effective_weights(case.program)
-    for chunk in iterate_pairs(case.program, cohort, weights, case.history):
+    weights = engine.effective_weights(program)
+    for chunk in iterate_pairs(program, cohort, weights, history):
         value[chunk.start : chunk.stop] = chunk.value
         valid[chunk.start : chunk.stop] = chunk.valid
     return value, valid
@@ -65,7 +65,7 @@ def test_a_scan_sees_every_valid_pair_keeps_the_best_and_bounds_the_rest(
     # and perhaps a spread in the ranking
     prepared = _prepared(case.program, case.people, case.history)
     cohort = prepared.cohort
-    value, valid = _oracle(case, cohort)
+    value, valid = _oracle(case.program, case.history, cohort)
     rng = np.random.default_rng(seed)
     price = rng.uniform(0.0, 0.5, cohort.mentors.size)
     mentee_price = rng.uniform(0.0, 0.5, cohort.mentees.size)
@@ -84,12 +84,22 @@ def test_a_scan_sees_every_valid_pair_keeps_the_best_and_bounds_the_rest(
         spread=spread,
     )
     adjusted = np.where(valid, value - price[None, :] - mentee_price[:, None], -np.inf)
-    # Then it counted exactly the valid pairs and kept only valid ones
+    # Then it counted exactly the valid pairs, kept the best and bounded the rest
+    _assert_scan_matches(scan, adjusted, valid, keep, spread)
+    if mentor_keep:
+        _assert_mentor_lists(scan, adjusted, valid, mentor_keep)
+
+
+def _assert_scan_matches(
+    scan: Scan, adjusted: np.ndarray, valid: np.ndarray, keep: int, spread: float
+) -> None:
+    """The scan saw exactly the valid pairs, kept only valid ones (the best, within the spread)
+    and bounded every pair it left behind."""
     assert scan.valid_count.tolist() == valid.sum(axis=1).tolist()
     kept = np.zeros(valid.shape, dtype=np.bool_)
     kept[scan.mentee, scan.mentor] = True
     assert not (kept & ~valid).any()
-    for row in range(cohort.mentees.size):
+    for row in range(valid.shape[0]):
         left = adjusted[row][valid[row] & ~kept[row]]
         # every pair it left behind is bounded by left_behind, which is no looser than the best of
         # them (a spread changes which pairs are kept, never the bound on the others)
@@ -101,8 +111,29 @@ def test_a_scan_sees_every_valid_pair_keeps_the_best_and_bounds_the_rest(
         # and the mentee's best pair is among those kept, or one within the spread of it
         if keep and valid[row].any():
             assert adjusted[row][kept[row]].max() >= adjusted[row].max() - NUDGE - spread
-    if mentor_keep:
-        _assert_mentor_lists(scan, adjusted, valid, mentor_keep)
+
+
+@pytest.mark.parametrize(("kind", "overlap"), [(ProgramKind.SKILLS, None), (ProgramKind.TRADITIONAL, 2.0)])
+def test_a_scan_over_wide_blocks_matches_the_independent_enumeration(
+    kind: ProgramKind, overlap: float | None
+) -> None:
+    # Given a seeded company whose skill blocks are hundreds of mentors wide: pass 1 then looks
+    # values up many pairs at once (with AVX-512, by in-register permutes; pair_scan.c), which the
+    # small random companies above never reach
+    people = generate_workforce(WorkforceSpec(employees=1200, seed=13))
+    program = Program(program_id="wide", name="Wide", kind=kind, min_time_zone_overlap_hours=overlap)
+    prepared = _prepared(program, people, [])
+    cohort = prepared.cohort
+    assert np.diff(prepared.scanner._all.arrays["block_start"]).max() >= 4 * 64
+    value, valid = _oracle(program, [], cohort)
+    price = np.random.default_rng(4).uniform(0.0, 0.3, cohort.mentors.size)
+    adjusted = np.where(valid, value - price[None, :], -np.inf)
+    rows = np.arange(cohort.mentees.size, dtype=np.int64)
+    for keep in (0, 3):
+        # When every mentee is scanned
+        scan = prepared.scanner.scan(rows, keep=keep, price=price)
+        # Then it matches the enumeration as on the small companies
+        _assert_scan_matches(scan, adjusted, valid, keep, 0.0)
 
 
 def _assert_mentor_lists(scan: Scan, adjusted: np.ndarray, valid: np.ndarray, mentor_keep: int) -> None:
