@@ -315,11 +315,15 @@ typedef struct {
     double dropped;             /* the best adjusted value not in the ranking */
     double *chunk_best;         /* per whole chunk of the block: its best adjusted value */
     double *cut;                /* the best `ranked` of those, best first */
+    double *entry_floor;        /* per block entry: its mentor's side_floor as last seen here, so at
+                                   or below it (read in sequence where side_floor[mentor] was a gather;
+                                   +inf without mentor lists) */
 } Ranking;
 
 static void release(double *values, uint8_t *codes_buffer, Ranking *top, double *term_table, i64 *earlier_skill) {
     free(values), free(codes_buffer), free(term_table), free(earlier_skill);
     free(top->value), free(top->true_value), free(top->mentor), free(top->chunk_best), free(top->cut);
+    free(top->entry_floor);
 }
 
 /* Pass 2: rank the valid pairs of the block (values from pass 1, by entry from lo), offer each to
@@ -354,9 +358,8 @@ VECTORISED static i64 rank_block(const Cohort *c, const Request *q, Result *r, i
             const double bar = top->filled == ranked && top->value[last] > floor ? top->value[last] : floor;
             int offered = 0;
             if (q->mentor_keep) {
-                const int32_t *restrict mentor = entry_mentor + lo + k0;
-                const double *restrict v = values + k0, *restrict side_floor = r->side_floor;
-                for (int k = 0; k < CHUNK; k++) offered |= v[k] >= side_floor[mentor[k]];
+                const double *restrict v = values + k0, *restrict floor_seen = top->entry_floor + lo + k0;
+                for (int k = 0; k < CHUNK; k++) offered |= v[k] >= floor_seen[k];
             }
             /* strictly below: a pair tied with the last place may still win it on its column */
             if (!offered && best + spread < bar) {
@@ -364,14 +367,46 @@ VECTORISED static i64 rank_block(const Cohort *c, const Request *q, Result *r, i
                 continue;
             }
         }
-        for (i64 k = k0; k < k1; k++) {
+        /* The chunk's ranking values, hashed all at once, and the lanes that need a closer look:
+         * valid, and to be offered to their mentor or not surely behind the ranking's last place
+         * as it stands (it only rises). The others are dropped together; both are vector loops. */
+        double spread_rank[CHUNK];
+        const double *rank_of = values + k0;
+        if (spread > 0.0) {
+            for (i64 k = k0; k < k1; k++) spread_rank[k - k0] = values[k] + spread * pair_hash(row, entry_mentor[lo + k]);
+            rank_of = spread_rank;
+        }
+        uint32_t pending = (1u << (k1 - k0)) - 1;
+        if (k1 - k0 == CHUNK && top->filled == ranked) {
+            const double bar = top->value[last];
+            const double *restrict v = values + k0, *restrict floor_seen = top->entry_floor + lo + k0;
+            uint8_t look[CHUNK];
+            double behind = -INFINITY;
+            const int hashed = spread > 0.0;
+            for (int k = 0; k < CHUNK; k++) {
+                const int in_reach = (rank_of[k] >= bar) & (!hashed | (v[k] + spread > bar));
+                look[k] = (v[k] != -INFINITY) & (in_reach | (v[k] >= floor_seen[k]));
+            }
+            for (int k = 0; k < CHUNK; k++) {
+                const double left = look[k] ? -INFINITY : v[k];
+                behind = left > behind ? left : behind;
+            }
+            if (behind > top->dropped) top->dropped = behind;
+            pending = 0;
+            for (int k = 0; k < CHUNK; k++) pending |= (uint32_t)look[k] << k;
+        }
+        for (; pending; pending &= pending - 1) {
+            const i64 k = k0 + __builtin_ctz(pending);
             const double v = values[k];
-            if (v == -INFINITY) continue;
             const i64 col = entry_mentor[lo + k];
-            if (q->mentor_keep) offer_mentor(q, r, col, v, row);
+            if (q->mentor_keep) {
+                if (v != -INFINITY) offer_mentor(q, r, col, v, row);
+                top->entry_floor[lo + k] = r->side_floor[col];
+            }
+            if (v == -INFINITY) continue;
             /* h < 1, so a pair more than `spread` behind a full ranking needs no hash. */
             const int far = top->filled == ranked && spread > 0.0 && v + spread <= top->value[last];
-            const double rank = spread > 0.0 && !far ? v + spread * pair_hash(row, col) : v;
+            const double rank = !far ? rank_of[k - k0] : v;
             if (top->filled == ranked) {
                 if (far || !better(rank, col, top->value[last], top->mentor[last])) {
                     if (v > top->dropped) top->dropped = v;
@@ -403,16 +438,19 @@ i64 scan_pairs(const Cohort *c, const Request *q, Result *r) {
                    .true_value = malloc((size_t)ranked * sizeof(double)),
                    .mentor = malloc((size_t)ranked * sizeof(i64)),
                    .chunk_best = malloc((entries / CHUNK + 1) * sizeof(double)),
-                   .cut = malloc((size_t)ranked * sizeof(double))};
+                   .cut = malloc((size_t)ranked * sizeof(double)),
+                   .entry_floor = malloc(entries * sizeof(double))};
     /* Per skill term: its value for each proficiency code, so a pair costs a lookup per term. */
     double *term_table = malloc((size_t)(c->max_terms * c->code_count + 1) * sizeof(double));
     i64 *earlier_skill = malloc((size_t)(c->max_wishes + 1) * sizeof(i64));
     int ok = values && codes_buffer && top.value && top.true_value && top.mentor && top.chunk_best && top.cut &&
-             term_table && earlier_skill;
+             term_table && earlier_skill && top.entry_floor;
     if (!ok) {
         release(values, codes_buffer, &top, term_table, earlier_skill);
         return -1;
     }
+    /* no floor seen yet; without mentor lists, none a pair could reach */
+    for (size_t e = 0; e < entries; e++) top.entry_floor[e] = q->mentor_keep ? -INFINITY : INFINITY;
     const i64 zw = c->zone_width, code_count = c->code_count;
 #if WIDE_LOOKUPS
     const int wide = __builtin_cpu_supports("x86-64-v4"); /* as the resolver that picks the clone */

@@ -118,8 +118,9 @@ def test_a_scan_over_wide_blocks_matches_the_independent_enumeration(
     kind: ProgramKind, overlap: float | None
 ) -> None:
     # Given a seeded company whose skill blocks are hundreds of mentors wide: pass 1 then looks
-    # values up many pairs at once (with AVX-512, by in-register permutes; pair_scan.c), which the
-    # small random companies above never reach
+    # values up many pairs at once (with AVX-512, by in-register permutes; pair_scan.c) and pass 2
+    # judges whole chunks of them against a full ranking, which the small random companies above
+    # rarely reach
     people = generate_workforce(WorkforceSpec(employees=1200, seed=13))
     program = Program(program_id="wide", name="Wide", kind=kind, min_time_zone_overlap_hours=overlap)
     prepared = _prepared(program, people, [])
@@ -129,11 +130,13 @@ def test_a_scan_over_wide_blocks_matches_the_independent_enumeration(
     price = np.random.default_rng(4).uniform(0.0, 0.3, cohort.mentors.size)
     adjusted = np.where(valid, value - price[None, :], -np.inf)
     rows = np.arange(cohort.mentees.size, dtype=np.int64)
-    for keep in (0, 3):
-        # When every mentee is scanned
-        scan = prepared.scanner.scan(rows, keep=keep, price=price)
+    for keep, mentor_keep, spread in ((0, 0, 0.0), (3, 0, 0.0), (8, 4, 0.08)):
+        # When every mentee is scanned (the last as the engine's first scan: spread, mentor lists)
+        scan = prepared.scanner.scan(rows, keep=keep, price=price, mentor_keep=mentor_keep, spread=spread)
         # Then it matches the enumeration as on the small companies
-        _assert_scan_matches(scan, adjusted, valid, keep, 0.0)
+        _assert_scan_matches(scan, adjusted, valid, keep, spread)
+        if mentor_keep:
+            _assert_mentor_lists(scan, adjusted, valid, mentor_keep)
 
 
 def _assert_mentor_lists(scan: Scan, adjusted: np.ndarray, valid: np.ndarray, mentor_keep: int) -> None:

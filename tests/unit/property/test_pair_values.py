@@ -52,7 +52,7 @@ def test_kernel_values_are_the_weighted_components_bit_for_bit(
         expected += normalised[name] * part
     assert np.array_equal(value, expected)
     # and the independent enumeration agrees on every valid pair
-    oracle, valid = _oracle(case, cohort)
+    oracle, valid = _oracle(case.program, case.history, cohort)
     assert np.allclose(value.reshape(oracle.shape)[valid], oracle[valid], rtol=0, atol=1e-12)
 
 
