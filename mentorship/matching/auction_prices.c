@@ -80,6 +80,23 @@ static i64 current_net(const Asks *a, const i64 *row_start, const i64 *arc_mento
     return INT64_MIN;  // no arc to its mentor any more
 }
 
+/* Mentee i's best net (as best_net) and, in *own, its net at `seated` (as current_net): one pass
+ * over its arcs, for the scans of every mentee at a phase's start and at the end. */
+static i64 best_and_own(const Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value, i64 i,
+                        i64 seated, i64 *own) {
+    const i64 seated_mentor = seated >= 0 ? seated / a->width : -1;
+    i64 best = 0, mine = seated >= 0 ? INT64_MIN : 0;
+    for (i64 e = row_start[i]; e < row_start[i + 1]; e++) {
+        const i64 j = arc_mentor[e];
+        if (j == seated_mentor) mine = arc_value[e] - ask(a, seated);
+        if (a->lowest[j] == INT64_MAX) continue;
+        const i64 net = arc_value[e] - a->lowest[j];
+        if (net > best) best = net;
+    }
+    *own = mine;
+    return best;
+}
+
 static i64 by_mentor_value(const i64 *by_mentor, const i64 *start, i64 j, i64 i) {
     for (i64 e = start[j]; e < start[j + 1]; e++)
         if (by_mentor[2 * e] == i) return by_mentor[2 * e + 1];
@@ -144,32 +161,39 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
     }
     for (i64 i = 0; i < n; i++) {  // a kept assignment must still be an arc to a slot it holds
         const i64 slot = mate_slot[i];
-        if (slot >= 0 && (holder[slot] != i || current_net(&a, row_start, arc_mentor, arc_value, i, slot) == INT64_MIN))
-            mate_slot[i] = BIDDING;
+        net[i] = current_net(&a, row_start, arc_mentor, arc_value, i, slot);
+        if (slot >= 0 && (holder[slot] != i || net[i] == INT64_MIN)) mate_slot[i] = BIDDING, net[i] = 0;
     }
     for (i64 slot = 0; slot < slots; slot++)
         if (holder[slot] >= 0 && mate_slot[holder[slot]] != slot) holder[slot] = -1;
-    for (i64 i = 0; i < n; i++) net[i] = current_net(&a, row_start, arc_mentor, arc_value, i, mate_slot[i]);
-    i64 bids = 0;
+    i64 bids = 0, quiet = 0, widest = 0;  // quiet: the last phase changed nothing; widest: its largest slack
     for (i64 phase = 0; phase < phases; phase++) {
         const i64 eps = epsilon[phase];
+        // A phase after a quiet one whose eps is no finer than every mentee's slack changes nothing
+        // either: skipped, with its scan of every mentee (an exact round on settled candidates).
+        if (quiet && widest <= eps) continue;
         // Everyone not within eps of its best bids again (the first phase also seats newcomers).
-        i64 head = 0, tail = 0;
+        i64 head = 0, tail = 0, relaxed = 0;
         const i64 size = n + 1;
+        widest = 0;
         for (i64 i = 0; i < n; i++) {
-            i64 slot;
-            const i64 best = best_net(&a, row_start, arc_mentor, arc_value, i, &slot, NULL);
+            const i64 best = best_and_own(&a, row_start, arc_mentor, arc_value, i, mate_slot[i], &net[i]);
             if (mate_slot[i] != BIDDING) {
-                net[i] = current_net(&a, row_start, arc_mentor, arc_value, i, mate_slot[i]);
-                if (net[i] >= best - eps) continue;
-                if (relaxing && mate_slot[i] >= 0 &&
-                    relax(&a, by_mentor, by_mentor_start, mate_slot, net, i, mate_slot[i], best - eps - net[i], eps))
+                if (net[i] >= best - eps) {
+                    if (best - net[i] > widest) widest = best - net[i];
                     continue;
+                }
+                if (relaxing && mate_slot[i] >= 0 &&
+                    relax(&a, by_mentor, by_mentor_start, mate_slot, net, i, mate_slot[i], best - eps - net[i], eps)) {
+                    relaxed++;
+                    continue;
+                }
             }
             if (mate_slot[i] >= 0) holder[mate_slot[i]] = -1;
             mate_slot[i] = BIDDING;
             queue[tail++] = i;
         }
+        const i64 starters = tail;  // (the queue is a ring: tail wraps)
         while (head != tail) {  // forward: the bidders
             const i64 i = queue[head];
             head = (head + 1) % size;
@@ -192,6 +216,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
         i64 pending = 0;  // reverse: the priced slots nobody holds
         for (i64 slot = 0; slot < slots; slot++)
             if (holder[slot] < 0 && slot_price[slot] > 0) unheld[pending++] = slot;
+        quiet = starters == 0 && relaxed == 0 && pending == 0;
         while (pending > 0) {
             const i64 slot = unheld[--pending], j = slot / width, cost = slot_cost[slot];
             if (holder[slot] >= 0 || slot_price[slot] == 0) continue;
@@ -223,9 +248,8 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
     }
     i64 slack = 0;
     for (i64 i = 0; i < n; i++) {
-        i64 slot;
-        slack += best_net(&a, row_start, arc_mentor, arc_value, i, &slot, NULL) -
-                 current_net(&a, row_start, arc_mentor, arc_value, i, mate_slot[i]);
+        i64 own;
+        slack += best_and_own(&a, row_start, arc_mentor, arc_value, i, mate_slot[i], &own) - own;
     }
     for (i64 j = 0; j < w; j++)
         for (i64 k = 0; k < residual[j]; k++)

@@ -179,6 +179,23 @@ def test_an_exact_auction_reaches_the_augmenting_path_kernels_optimum(
     _assert_exact(instance, solution)
 
 
+@settings(max_examples=200, deadline=None)
+@given(instances())
+def test_an_exact_auction_resumed_from_its_own_end_changes_nothing(instance: Instance) -> None:
+    # Given the end state of an exact auction (the pricing loop's last round, on candidates that
+    # did not change): every phase of a re-run finds every mentee within its epsilon
+    solution, state = _solve(instance, exact=True)
+    # When the exact auction runs again from that state
+    again, resumed = _solve(instance, start=state, exact=True)
+    # Then every seat, slot price and dual is as it was
+    assert np.array_equal(resumed.holder, state.holder)
+    assert np.array_equal(resumed.slot_price, state.slot_price)
+    assert np.array_equal(resumed.mate_slot, state.mate_slot)
+    assert np.array_equal(again.chosen, solution.chosen)
+    assert np.array_equal(again.u, solution.u)
+    assert np.array_equal(again.price, solution.price)
+
+
 def _no_fallback(*problem: Any, **start: Any) -> Solution:
     raise AssertionError("the auction did not prove its own result exact")
 
