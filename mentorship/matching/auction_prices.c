@@ -97,12 +97,6 @@ static i64 best_and_own(const Asks *a, const i64 *row_start, const i64 *arc_ment
     return best;
 }
 
-static i64 by_mentor_value(const i64 *by_mentor, const i64 *start, i64 j, i64 i) {
-    for (i64 e = start[j]; e < start[j + 1]; e++)
-        if (by_mentor[2 * e] == i) return by_mentor[2 * e + 1];
-    return 0;  // unreachable: the taker was found among these arcs
-}
-
 /* Phase start: seated mentee i is `shortfall` short of being within eps of its best. Lowering its
  * own slot's price by that much keeps it seated (no bid, no chain of displacements) if every
  * other seated mentee with an arc to the mentor stays within eps of its own best; returns whether
@@ -220,11 +214,11 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
         while (pending > 0) {
             const i64 slot = unheld[--pending], j = slot / width, cost = slot_cost[slot];
             if (holder[slot] >= 0 || slot_price[slot] == 0) continue;
-            i64 first = INT64_MIN, second = INT64_MIN, taker = -1;
+            // (the slot is unheld, so none of these mentees sits in it)
+            i64 first = INT64_MIN, second = INT64_MIN, taker = -1, taker_value = 0;
             for (i64 e = by_mentor_start[j]; e < by_mentor_start[j + 1]; e++) {
                 const i64 i = by_mentor[2 * e], room = by_mentor[2 * e + 1] - cost - net[i];
-                if (mate_slot[i] == slot) continue;
-                if (room > first) second = first, first = room, taker = i;
+                if (room > first) second = first, first = room, taker = i, taker_value = by_mentor[2 * e + 1];
                 else if (room > second) second = room;
             }
             bids++;
@@ -241,7 +235,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
                 if (slot_price[left] > 0) unheld[pending++] = left;
             }
             holder[slot] = taker, mate_slot[taker] = slot;
-            net[taker] = by_mentor_value(by_mentor, by_mentor_start, j, taker) - cost - slot_price[slot];
+            net[taker] = taker_value - cost - slot_price[slot];
             refresh(&a, j);
             if (left >= 0) refresh(&a, left / width);
         }
