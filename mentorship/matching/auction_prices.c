@@ -67,7 +67,7 @@ static i64 best_net(const Asks *a, const i64 *row_start, const i64 *arc_mentor, 
     if (best_mentor >= 0 && a->second[best_mentor] != INT64_MAX && best_value - a->second[best_mentor] > second)
         second = best_value - a->second[best_mentor];
     *slot = best_mentor < 0 ? -1 : a->lowest_slot[best_mentor];
-    if (runner_up) *runner_up = second;
+    *runner_up = second;
     return best;
 }
 
