@@ -71,17 +71,8 @@ static i64 best_net(const Asks *a, const i64 *row_start, const i64 *arc_mentor, 
     return best;
 }
 
-static i64 current_net(const Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value, i64 i,
-                       i64 slot) {
-    if (slot < 0) return 0;
-    const i64 j = slot / a->width;
-    for (i64 e = row_start[i]; e < row_start[i + 1]; e++)
-        if (arc_mentor[e] == j) return arc_value[e] - ask(a, slot);
-    return INT64_MIN;  // no arc to its mentor any more
-}
-
-/* Mentee i's best net (as best_net) and, in *own, its net at `seated` (as current_net): one pass
- * over its arcs, for the scans of every mentee at a phase's start and at the end. */
+/* Mentee i's best net (as best_net) and, in *own, its net at `seated`: 0 on the bypass or while
+ * bidding, INT64_MIN when it has no arc to that slot's mentor any more. One pass over its arcs. */
 static i64 best_and_own(const Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value, i64 i,
                         i64 seated, i64 *own) {
     const i64 seated_mentor = seated >= 0 ? seated / a->width : -1;
@@ -155,7 +146,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
     }
     for (i64 i = 0; i < n; i++) {  // a kept assignment must still be an arc to a slot it holds
         const i64 slot = mate_slot[i];
-        net[i] = current_net(&a, row_start, arc_mentor, arc_value, i, slot);
+        best_and_own(&a, row_start, arc_mentor, arc_value, i, slot, &net[i]);
         if (slot >= 0 && (holder[slot] != i || net[i] == INT64_MIN)) mate_slot[i] = BIDDING, net[i] = 0;
     }
     for (i64 slot = 0; slot < slots; slot++)
