@@ -101,7 +101,7 @@ build-MatchingFunction: $(if $(findstring ziglang,$(LAMBDA_CC)),$(ZIG_STAMP))
 	$(call package_function,matching,mentorship infra)
 	# The kernels built for this machine by `pip install -e .` must not ship; the Lambda's own replace them.
 	find $(ARTIFACTS_DIR)/mentorship -name '*.so' -delete
-	$(LAMBDA_CC) -O3 -ffp-contract=off -s -shared -fPIC -o $(ARTIFACTS_DIR)/mentorship/matching/_kernels.so $(KERNELS)
+	$(LAMBDA_CC) -O3 -ffp-contract=off -s -shared -fPIC -pthread -o $(ARTIFACTS_DIR)/mentorship/matching/_kernels.so $(KERNELS)
 	# numpy ships its own test suite, never imported at run time.
 	find $(ARTIFACTS_DIR)/numpy -depth -type d -name tests -exec rm -rf {} +
 

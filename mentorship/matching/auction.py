@@ -18,7 +18,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from mentorship.matching.native import kernels
+from mentorship.matching.native import cores, kernels
 from mentorship.matching.solver import (
     SCALE,
     Solution,
@@ -59,6 +59,7 @@ def auction_solve(
     start: AuctionState | None = None,
     start_price: FloatArray | None = None,
     exact: bool = False,
+    lookahead: bool | None = None,
 ) -> tuple[Solution, AuctionState]:
     """Pairs within epsilon per mentee of the optimum among the candidates, and their prices.
 
@@ -70,7 +71,10 @@ def auction_solve(
     split into n + 1 parts (n mentees) and the last phase's epsilon is one part, so the kernel's
     gap between duals and assignment is below n parts, less than a unit, while any assignment
     short of the optimum is short by a whole unit. The gap is checked: should it ever not be
-    below a unit, solver.solve solves the round instead."""
+    below a unit, solver.solve solves the round instead.
+
+    `lookahead` (default: when this process has a second core) works out bids ahead on a helper
+    thread; the results are the same either way (see auction_prices.c)."""
     problem = (mentee_count, mentor_count, pair_mentee, pair_mentor, value, residual, slot_costs)
     fine = mentee_count + 1  # parts per unit
     cost_units = slot_cost_table(mentor_count, np.rint(slot_costs * SCALE)) * fine
@@ -110,6 +114,7 @@ def auction_solve(
         np.asarray(epsilons, dtype=np.int64),
         len(epsilons),
         int(exact),  # relaxing: see auction_prices.c
+        int(cores() > 1 if lookahead is None else lookahead),
         state.holder,
         state.slot_price,
         state.mate_slot,
@@ -170,8 +175,8 @@ def _kernel() -> ctypes.CDLL:
     count = ctypes.c_int64
     library.auction_b_matching.restype = count
     # (mentees, mentors, row_start, arc_mentor, arc_value, residual, slot_cost, width, epsilon,
-    #  phases, relaxing, holder, slot_price, mate_slot, gap): see auction_prices.c
+    #  phases, relaxing, lookahead, holder, slot_price, mate_slot, gap): see auction_prices.c
     library.auction_b_matching.argtypes = (
-        [count] * 2 + [array] * 5 + [count, array, count, count] + [array] * 4
+        [count] * 2 + [array] * 5 + [count, array, count, count, count] + [array] * 4
     )
     return library

@@ -24,12 +24,20 @@
  * State (in/out, so a round starts from the last round's assignment and prices): holder[j][k]
  * (mentee or -1), slot_price[j][k], mate_slot[i] (j * width + k, -1 on its bypass, -2 not yet
  * seated).
- * Integer units throughout; ties go to the lower mentor, so results are reproducible.
+ * Integer units throughout; ties go to the lower mentor, so results are reproducible. With
+ * `lookahead`, a second thread works out bids ahead of the bidding (see Lookahead below); every
+ * bid placed is still the one this thread would have worked out, so results do not change.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 typedef int64_t i64;
+
+/* The asks are read by the lookahead thread while the bidding thread writes them: relaxed atomic
+ * accesses (plain moves on x86-64 and arm64) keep each read whole; the clock orders the rest. */
+static inline i64 peek(const i64 *at) { return __atomic_load_n(at, __ATOMIC_RELAXED); }
+static inline void poke(i64 *at, i64 value) { __atomic_store_n(at, value, __ATOMIC_RELAXED); }
 
 enum { ON_BYPASS = -1, BIDDING = -2 };
 
@@ -49,26 +57,125 @@ static void refresh(Asks *a, i64 j) {
         if (x < low) next = low, low = x, at = slot;
         else if (x < next) next = x;
     }
-    a->lowest[j] = low, a->second[j] = next, a->lowest_slot[j] = at;
+    poke(&a->lowest[j], low), poke(&a->second[j], next), poke(&a->lowest_slot[j], at);
 }
 
-/* Mentee i's best and second-best net over its arcs and its bypass; *slot is where the best is
- * (-1: the bypass). */
-static i64 best_net(const Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value, i64 i,
-                    i64 *slot, i64 *runner_up) {
-    i64 best = 0, second = 0, best_mentor = -1, best_value = 0;  // the bypass nets 0
+/* A forward bid as best_net finds it: the best net, where (-1: the bypass), and the runner-up,
+ * with the mentors they came from (-1: the bypass), which a lookahead bid is checked against. */
+typedef struct {
+    i64 best, slot, second, best_mentor, second_mentor;
+} Bid;
+
+/* Mentee i's best and second-best net over its arcs and its bypass; the runner-up's mentor only
+ * when `checked` (a lookahead bid): inlined, so the bidding thread's loop is built without it. */
+static inline __attribute__((always_inline)) Bid best_net(const Asks *a, const i64 *row_start, const i64 *arc_mentor,
+                                                         const i64 *arc_value, i64 i, int checked) {
+    i64 best = 0, second = 0, best_mentor = -1, second_mentor = -1, best_value = 0;  // the bypass nets 0
     for (i64 e = row_start[i]; e < row_start[i + 1]; e++) {
-        const i64 j = arc_mentor[e];
-        if (a->lowest[j] == INT64_MAX) continue;
-        const i64 net = arc_value[e] - a->lowest[j];
-        if (net > best) second = best, best = net, best_mentor = j, best_value = arc_value[e];
-        else if (net > second) second = net;
+        const i64 j = arc_mentor[e], lowest = peek(&a->lowest[j]);
+        if (lowest == INT64_MAX) continue;
+        const i64 net = arc_value[e] - lowest;
+        if (net > best) {
+            if (checked) second_mentor = best_mentor;
+            second = best, best = net, best_mentor = j, best_value = arc_value[e];
+        } else if (net > second) {
+            if (checked) second_mentor = j;
+            second = net;
+        }
     }
-    if (best_mentor >= 0 && a->second[best_mentor] != INT64_MAX && best_value - a->second[best_mentor] > second)
-        second = best_value - a->second[best_mentor];
-    *slot = best_mentor < 0 ? -1 : a->lowest_slot[best_mentor];
-    *runner_up = second;
-    return best;
+    i64 slot = -1;
+    if (best_mentor >= 0) {
+        const i64 next = peek(&a->second[best_mentor]);
+        if (next != INT64_MAX && best_value - next > second) second = best_value - next, second_mentor = best_mentor;
+        slot = peek(&a->lowest_slot[best_mentor]);
+    }
+    return (Bid){best, slot, second, best_mentor, second_mentor};
+}
+
+/*
+ * Lookahead: with a second core, a helper thread works out the bids of the mentees further down
+ * the queue while this one places bids, at the prices of the moment. During the forward loop
+ * asks only rise, so a bid worked out earlier is still the bid best_net would find now as long as
+ * the mentors of its best and runner-up nets have not changed since (every other net could only
+ * have fallen); otherwise it is worked out again. Every bid placed is therefore the one the
+ * single-threaded auction places, in the same order: results are identical, only sooner. Mentor
+ * changes are stamped with a clock, which the helper reads (acquire) before each bid it works out.
+ */
+enum {
+    LEAD = 32,      /* the helper works from 32 places past the bidding thread's (the nearer ones are
+                       the bidding thread's own: a race for the next place costs both) */
+    LOOKAHEAD = 256, /* ... to at most 256 places past it (further ahead, more bids go stale) */
+    PUBLISH = 16,   /* where the bidding thread is, and the clock, are published every 16 places:
+                       each store costs the helper a cache line, and a late clock only means more
+                       bids checked as stale */
+};
+
+typedef struct {
+    _Alignas(64) i64 position; /* the queue place it was worked out for (-1: none); a cache line each */
+    i64 claimed;               /* the queue place being worked out (-1: none) */
+    i64 mentee, seen;
+    Bid bid;
+} Ahead;
+
+typedef struct {
+    const Asks *a;
+    const i64 *row_start, *arc_mentor, *arc_value, *queue;
+    i64 size;
+    /* atomic, each on its own cache line: the place being bid for, the queue's end, the clock of
+     * mentor changes, and the end of the forward loop */
+    _Alignas(64) i64 taken;
+    _Alignas(64) i64 queued;
+    _Alignas(64) i64 clock;
+    _Alignas(64) int stop;
+    Ahead ahead[LOOKAHEAD];
+} Lookahead;
+
+static inline void spin(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static void *look_ahead(void *argument) {
+    Lookahead *l = argument;
+    i64 next = 0;
+    while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
+        const i64 taken = __atomic_load_n(&l->taken, __ATOMIC_ACQUIRE);
+        const i64 queued = __atomic_load_n(&l->queued, __ATOMIC_ACQUIRE);
+        if (next < taken + LEAD) next = taken + LEAD;
+        if (next >= queued || next >= taken + LOOKAHEAD) {
+            spin();
+            continue;
+        }
+        Ahead *at = &l->ahead[next % LOOKAHEAD];
+        __atomic_store_n(&at->claimed, next, __ATOMIC_RELEASE);  // the bidding thread waits for it now
+        const i64 seen = __atomic_load_n(&l->clock, __ATOMIC_ACQUIRE), i = l->queue[next % l->size];
+        at->mentee = i, at->seen = seen;
+        at->bid = best_net(l->a, l->row_start, l->arc_mentor, l->arc_value, i, 1);
+        __atomic_store_n(&at->position, next, __ATOMIC_RELEASE);
+        next++;
+    }
+    return NULL;
+}
+
+/* The bid of mentee i at queue place `taken`: the helper's when it still holds (waited for if the
+ * helper is on it: it is nearly done, and working it out here too would race it), else worked out. */
+static Bid next_bid(const Lookahead *l, const i64 *changed_at, const Asks *a, const i64 *row_start,
+                    const i64 *arc_mentor, const i64 *arc_value, i64 taken, i64 i) {
+    if (l) {
+        const Ahead *at = &l->ahead[taken % LOOKAHEAD];
+        if (__atomic_load_n(&at->claimed, __ATOMIC_ACQUIRE) == taken)
+            while (__atomic_load_n(&at->position, __ATOMIC_ACQUIRE) != taken) spin();
+        if (__atomic_load_n(&at->position, __ATOMIC_ACQUIRE) == taken && at->mentee == i) {
+            const Bid bid = at->bid;
+            if ((bid.best_mentor < 0 || changed_at[bid.best_mentor] <= at->seen) &&
+                (bid.second_mentor < 0 || changed_at[bid.second_mentor] <= at->seen))
+                return bid;
+        }
+    }
+    return best_net(a, row_start, arc_mentor, arc_value, i, 0);
 }
 
 /* Mentee i's best net (as best_net) and, in *own, its net at `seated`: 0 on the bypass or while
@@ -117,18 +224,22 @@ static int relax(Asks *a, const i64 *by_mentor, const i64 *by_mentor_start, cons
  */
 int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_start, const i64 *arc_mentor,
                            const i64 *arc_value, const i64 *residual, const i64 *slot_cost, i64 width,
-                           const i64 *epsilon, i64 phases, i64 relaxing, i64 *holder, i64 *slot_price,
+                           const i64 *epsilon, i64 phases, i64 relaxing, i64 lookahead, i64 *holder, i64 *slot_price,
                            i64 *mate_slot, i64 *gap) {
     const i64 n = mentee_count, w = mentor_count, arcs = row_start[n], slots = w * width;
     Asks a = {w, width, residual, slot_cost, slot_price, malloc(sizeof(i64) * (w + 1)),
               malloc(sizeof(i64) * (w + 1)), malloc(sizeof(i64) * (w + 1))};
     i64 *queue = malloc(sizeof(i64) * (n + 1)), *net = malloc(sizeof(i64) * (n + 1));
     i64 *unheld = malloc(sizeof(i64) * (slots + 1));
+    // with `lookahead`: the helper's state, and per mentor the clock at its last change
+    Lookahead *look = lookahead ? aligned_alloc(64, sizeof(Lookahead)) : NULL;
+    i64 *changed_at = lookahead ? calloc((size_t)w + 1, sizeof(i64)) : NULL, clock = 0;
     // the arcs again by mentor, for the reverse steps: (mentee, value) per mentor
     i64 *by_mentor_start = calloc((size_t)w + 1, sizeof(i64)), *by_mentor = malloc(sizeof(i64) * 2 * (arcs + 1));
-    if (!a.lowest || !a.second || !a.lowest_slot || !queue || !net || !unheld || !by_mentor_start || !by_mentor) {
+    if (!a.lowest || !a.second || !a.lowest_slot || !queue || !net || !unheld || !by_mentor_start || !by_mentor ||
+        (lookahead && (!look || !changed_at))) {
         free(a.lowest), free(a.second), free(a.lowest_slot), free(queue), free(net), free(unheld);
-        free(by_mentor_start), free(by_mentor);
+        free(by_mentor_start), free(by_mentor), free(look), free(changed_at);
         return -1;
     }
     for (i64 e = 0; e < arcs; e++) by_mentor_start[arc_mentor[e] + 1]++;
@@ -158,7 +269,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
         // either: skipped, with its scan of every mentee (an exact round on settled candidates).
         if (quiet && widest <= eps) continue;
         // Everyone not within eps of its best bids again (the first phase also seats newcomers).
-        i64 head = 0, tail = 0, relaxed = 0;
+        i64 queued = 0, relaxed = 0;
         const i64 size = n + 1;
         widest = 0;
         for (i64 i = 0; i < n; i++) {
@@ -176,27 +287,46 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
             }
             if (mate_slot[i] >= 0) holder[mate_slot[i]] = -1;
             mate_slot[i] = BIDDING;
-            queue[tail++] = i;
+            queue[queued++] = i;
         }
-        const i64 starters = tail;  // (the queue is a ring: tail wraps)
-        while (head != tail) {  // forward: the bidders
-            const i64 i = queue[head];
-            head = (head + 1) % size;
-            i64 slot, second;
-            const i64 best = best_net(&a, row_start, arc_mentor, arc_value, i, &slot, &second);
-            if (slot < 0) {
+        const i64 starters = queued;
+        // forward: the bidders; queue places count on (the queue is a ring of size n + 1). A bid
+        // queues at most the one it displaces, so the queue never outgrows its starters: with
+        // fewer than twice the helper's lead there is little for it to do.
+        Lookahead *l = NULL;
+        pthread_t helper;
+        if (lookahead && starters >= 2 * LEAD) {
+            *look = (Lookahead){.a = &a, .row_start = row_start, .arc_mentor = arc_mentor, .arc_value = arc_value,
+                                .queue = queue, .size = size, .taken = 0, .queued = queued, .clock = clock};
+            for (i64 x = 0; x < LOOKAHEAD; x++) look->ahead[x].position = look->ahead[x].claimed = -1;
+            if (pthread_create(&helper, NULL, look_ahead, look) == 0) l = look;
+        }
+        for (i64 taken = 0, at = 0, end = queued; taken != queued; taken++, at = at + 1 == size ? 0 : at + 1) {
+            const i64 i = queue[at];
+            if (l && taken % PUBLISH == 0) {
+                __atomic_store_n(&l->queued, queued, __ATOMIC_RELEASE);
+                __atomic_store_n(&l->clock, clock, __ATOMIC_RELEASE);
+                __atomic_store_n(&l->taken, taken, __ATOMIC_RELEASE);
+            }
+            const Bid bid = next_bid(l, changed_at, &a, row_start, arc_mentor, arc_value, taken, i);
+            if (bid.slot < 0) {
                 mate_slot[i] = ON_BYPASS, net[i] = 0;
                 continue;
             }
+            const i64 slot = bid.slot, j = slot / width;
             bids++;
-            slot_price[slot] += best - second + eps;
+            slot_price[slot] += bid.best - bid.second + eps;
             if (holder[slot] >= 0) {
                 mate_slot[holder[slot]] = BIDDING;
-                queue[tail] = holder[slot];
-                tail = (tail + 1) % size;
+                queue[end] = holder[slot], end = end + 1 == size ? 0 : end + 1, queued++;
             }
-            holder[slot] = i, mate_slot[i] = slot, net[i] = second - eps;
-            refresh(&a, slot / width);
+            holder[slot] = i, mate_slot[i] = slot, net[i] = bid.second - eps;
+            refresh(&a, j);
+            if (l) changed_at[j] = ++clock;  // stamped after the asks changed
+        }
+        if (l) {
+            __atomic_store_n(&l->stop, 1, __ATOMIC_RELEASE);
+            pthread_join(helper, NULL);
         }
         i64 pending = 0;  // reverse: the priced slots nobody holds
         for (i64 slot = 0; slot < slots; slot++)
@@ -241,6 +371,6 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
             if (holder[j * width + k] < 0) slack += slot_price[j * width + k];
     *gap = slack;
     free(a.lowest), free(a.second), free(a.lowest_slot), free(queue), free(net), free(unheld);
-    free(by_mentor_start), free(by_mentor);
+    free(by_mentor_start), free(by_mentor), free(look), free(changed_at);
     return bids;
 }

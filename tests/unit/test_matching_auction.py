@@ -266,3 +266,44 @@ def test_candidates_in_any_order_give_the_auction_of_the_sorted_ones(instance: I
     assert (shuffled_run.chosen == sorted_run.chosen[shuffled]).all()
     assert (shuffled_run.price == sorted_run.price).all()
     assert (shuffled_run.u == sorted_run.u).all()
+
+
+def _crowded_market(seed: int) -> Instance:
+    """Thousands of mentees after a few hundred mentors, values from a handful of levels: long
+    bid queues (the lookahead thread works 32 places ahead) and many ties between mentors."""
+    rng = np.random.default_rng(seed)
+    mentees, mentors, per_mentee = 3000, 200, 12
+    pair_mentee = np.repeat(np.arange(mentees), per_mentee)
+    pair_mentor = np.concatenate([rng.choice(mentors, per_mentee, replace=False) for _ in range(mentees)])
+    order = np.lexsort((pair_mentor, pair_mentee))
+    capacity = rng.integers(1, 6, mentors)
+    width = int(capacity.max())
+    return Instance(
+        mentees=mentees,
+        mentors=mentors,
+        pair_mentee=pair_mentee[order],
+        pair_mentor=pair_mentor[order],
+        value=rng.choice([0.4, 0.45, 0.5, 0.55, 0.6], pair_mentee.size),
+        residual=capacity,
+        slot_costs=0.1 * np.arange(width)[None, :] / capacity[:, None],
+    )
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_bids_worked_out_ahead_on_a_second_thread_change_nothing(seed: int, exact: bool) -> None:
+    # Given a crowded market with long bid queues, and a round that starts from an earlier
+    # round's state on part of the candidates
+    instance = _crowded_market(seed)
+    earlier = np.random.default_rng(seed).random(instance.pair_mentee.size) < 0.7
+    _, state = _solve(instance, earlier, lookahead=False)
+    # When the auction runs with and without the lookahead thread
+    alone, alone_state = _solve(instance, start=state, exact=exact, lookahead=False)
+    helped, helped_state = _solve(instance, start=state, exact=exact, lookahead=True)
+    # Then every seat, slot price, pair and dual is the same
+    assert np.array_equal(helped_state.holder, alone_state.holder)
+    assert np.array_equal(helped_state.slot_price, alone_state.slot_price)
+    assert np.array_equal(helped_state.mate_slot, alone_state.mate_slot)
+    assert np.array_equal(helped.chosen, alone.chosen)
+    assert np.array_equal(helped.u, alone.u)
+    assert np.array_equal(helped.price, alone.price)
