@@ -31,6 +31,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 SPLIT_MIN_ROWS = 256
 """Fewer mentees than this are scanned in one call: a thread hand-off would cost more than it saves."""
+RESTRICTED_LAYOUTS = 2
+"""Restricted layouts kept (see PairScanner._restricted)."""
 ENTRY_CODES_MAX_BYTES = 64 << 20
 """Up to this size the scan has its own copy of the mentors' proficiency codes, skill by skill in
 block-entry order, so it reads them in sequence rather than gathering them from each mentor's row
@@ -220,7 +222,7 @@ class PairScanner:
             "tie_break": TIE_BREAK,
         }
         self._all = self._layout(None)
-        self._last_restricted: tuple[bytes, _Layout] | None = None
+        self._restricted_layouts: dict[bytes, _Layout] = {}
 
     def _layout(self, entry_mask: BoolArray | None) -> _Layout:
         """The C view of the blocks, or of only the entries in `entry_mask`: a scan restricted to
@@ -250,12 +252,18 @@ class PairScanner:
         return _Layout(cohort=cohort, arrays=arrays, block_mentor=block_mentor)
 
     def _restricted(self, only_mentors: BoolArray) -> _Layout:
-        """The layout for some mentors, kept for the next call (a sampled market reuses its mask)."""
+        """The layout for some mentors, the last RESTRICTED_LAYOUTS kept for the next calls: a
+        sampled market's rounds alternate its own mask (rescans) with its fallen mentors' (bound
+        refreshes), and a layout costs 13-27 ms to build at 100,000 employees."""
         mask = np.ascontiguousarray(only_mentors, dtype=np.bool_)
         key = mask.tobytes()
-        if self._last_restricted is None or self._last_restricted[0] != key:
-            self._last_restricted = (key, self._layout(mask[self._entries["entry_mentor"]]))
-        return self._last_restricted[1]
+        layout = self._restricted_layouts.pop(key, None)
+        if layout is None:
+            layout = self._layout(mask[self._entries["entry_mentor"]])
+        self._restricted_layouts[key] = layout  # most recent last
+        while len(self._restricted_layouts) > RESTRICTED_LAYOUTS:
+            del self._restricted_layouts[next(iter(self._restricted_layouts))]
+        return layout
 
     def scan(
         self,

@@ -184,6 +184,32 @@ def test_scanning_on_several_cores_gives_the_same_result_as_one_call(
     assert single.mentee.size > cohort.mentees.size  # several kept per mentee: a real comparison
 
 
+def test_scans_restricted_to_alternating_mentor_sets_each_see_their_own_mentors() -> None:
+    # Given a seeded company, and three mentor sets, one more than the scanner keeps layouts for
+    people = generate_workforce(WorkforceSpec(employees=800, seed=5))
+    program = Program(program_id="masks", name="Masks", kind=ProgramKind.SKILLS)
+    prepared = _prepared(program, people, [])
+    cohort = prepared.cohort
+    rng = np.random.default_rng(2)
+    masks = [rng.random(cohort.mentors.size) < share for share in (0.1, 0.5, 0.9)]
+    assert len(masks) > candidates.RESTRICTED_LAYOUTS
+    price = rng.uniform(0.0, 0.3, cohort.mentors.size)
+    rows = np.arange(cohort.mentees.size, dtype=np.int64)
+    # When one scanner scans with the sets in turn, as a sampled market's rounds alternate them
+    turns = [0, 1, 0, 2, 1, 0, 2, 2]
+    scans = [prepared.scanner.scan(rows, keep=2, price=price, only_mentors=masks[turn]) for turn in turns]
+    # Then each scan is what a fresh scanner finds with that set, and sees only its mentors
+    for turn, scan in zip(turns, scans, strict=True):
+        scanner = _prepared(program, people, []).scanner
+        fresh = scanner.scan(rows, keep=2, price=price, only_mentors=masks[turn])
+        assert scan.mentee.tolist() == fresh.mentee.tolist()
+        assert scan.mentor.tolist() == fresh.mentor.tolist()
+        assert scan.left_behind.tolist() == fresh.left_behind.tolist()
+        assert scan.valid_count.tolist() == fresh.valid_count.tolist()
+        assert masks[turn][scan.mentor].all()
+    assert len({scan.valid_count.sum() for scan in scans}) == len(masks)  # the sets differ
+
+
 def test_large_skill_catalogues_read_mentor_rows_and_scan_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a seeded company scanned with proficiency codes copied into every block entry
     people = generate_workforce(WorkforceSpec(employees=800, seed=5))
