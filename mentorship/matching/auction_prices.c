@@ -29,6 +29,7 @@
  * bid placed is still the one this thread would have worked out, so results do not change.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -108,6 +109,10 @@ enum {
     PUBLISH = 16,   /* where the bidding thread is, and the clock, are published every 16 places:
                        each store costs the helper a cache line, and a late clock only means more
                        bids checked as stale */
+    PATIENCE = 256, /* spins the bidding thread waits for a claimed bid (a few microseconds, a bid
+                       takes well under one) before it works the bid out itself: the helper may
+                       have lost its core (more threads than cores, as under pytest-xdist) */
+    IDLE_SPINS = 1024, /* the helper's spins with nothing to do before it gives its core up */
 };
 
 typedef struct {
@@ -140,15 +145,17 @@ static inline void spin(void) {
 
 static void *look_ahead(void *argument) {
     Lookahead *l = argument;
-    i64 next = 0;
+    i64 next = 0, idle = 0;
     while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
         const i64 taken = __atomic_load_n(&l->taken, __ATOMIC_ACQUIRE);
         const i64 queued = __atomic_load_n(&l->queued, __ATOMIC_ACQUIRE);
         if (next < taken + LEAD) next = taken + LEAD;
         if (next >= queued || next >= taken + LOOKAHEAD) {
-            spin();
+            if (++idle % IDLE_SPINS == 0) sched_yield();
+            else spin();
             continue;
         }
+        idle = 0;
         Ahead *at = &l->ahead[next % LOOKAHEAD];
         __atomic_store_n(&at->claimed, next, __ATOMIC_RELEASE);  // the bidding thread waits for it now
         const i64 seen = __atomic_load_n(&l->clock, __ATOMIC_ACQUIRE), i = l->queue[next % l->size];
@@ -167,7 +174,8 @@ static Bid next_bid(const Lookahead *l, const i64 *changed_at, const Asks *a, co
     if (l) {
         const Ahead *at = &l->ahead[taken % LOOKAHEAD];
         if (__atomic_load_n(&at->claimed, __ATOMIC_ACQUIRE) == taken)
-            while (__atomic_load_n(&at->position, __ATOMIC_ACQUIRE) != taken) spin();
+            for (int waited = 0; waited < PATIENCE && __atomic_load_n(&at->position, __ATOMIC_ACQUIRE) != taken; waited++)
+                spin();
         if (__atomic_load_n(&at->position, __ATOMIC_ACQUIRE) == taken && at->mentee == i) {
             const Bid bid = at->bid;
             if ((bid.best_mentor < 0 || changed_at[bid.best_mentor] <= at->seen) &&
@@ -217,7 +225,8 @@ static int relax(Asks *a, const i64 *by_mentor, const i64 *by_mentor_start, cons
 
 /*
  * Arcs in CSR by mentee, as for solve_b_matching; slot_cost and slot_price row-major
- * [mentor_count x width]. Runs one phase per entry of epsilon (decreasing). Returns the number of
+ * [mentor_count x width]. Runs one phase per entry of epsilon (decreasing), relaxing seated mentees
+ * at phase starts when `relaxing`, with a lookahead thread when `lookahead`. Returns the number of
  * bids, or -1 when memory ran out. *gap is then the dual objective (each mentee's best net, plus
  * every open slot's price) less the assignment's objective: sum over mentees of best net less
  * own net, plus the prices of open slots nobody holds; below 1 per mentee times the last epsilon.
