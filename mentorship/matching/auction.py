@@ -127,8 +127,11 @@ def auction_solve(
         return replace(solution, flow=None), state
     price = _prices(state, cost_units, residual, fine)
     mate = np.where(state.mate_slot >= 0, state.mate_slot // width, -1)
-    chosen = np.zeros(pair_mentee.size, dtype=np.bool_)
-    chosen[usable] = mate[pair_mentee[usable]] == arc_mentor
+    if every_pair:
+        chosen = mate[pair_mentee] == pair_mentor
+    else:
+        chosen = np.zeros(pair_mentee.size, dtype=np.bool_)
+        chosen[usable] = mate[pair_mentee[usable]] == arc_mentor
     # u: each mentee's best net at these prices, over the usable arcs (grouped by mentee; the
     # others net at most 0, a mentee's bypass)
     net = (value if every_pair else value[usable]) - price[arc_mentor]
@@ -136,7 +139,8 @@ def auction_solve(
     has_arcs = np.flatnonzero(row_start[1:] > row_start[:-1])
     if has_arcs.size:
         u[has_arcs] = np.maximum(np.maximum.reduceat(net, row_start[has_arcs]), 0.0)
-    load = np.bincount(arc_mentor[chosen[usable]], minlength=mentor_count).astype(np.int64)
+    # every seat is on one of the mentee's arcs (the kernel unseats a mentee whose arc is gone)
+    load = np.bincount(mate[mate >= 0], minlength=mentor_count).astype(np.int64)
     solution = Solution(
         chosen=chosen,
         u=u,
