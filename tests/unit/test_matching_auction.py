@@ -184,16 +184,22 @@ def test_an_exact_auction_reaches_the_augmenting_path_kernels_optimum(
 def test_an_exact_auction_resumed_from_its_own_end_changes_nothing(instance: Instance) -> None:
     # Given the end state of an exact auction (the pricing loop's last round, on candidates that
     # did not change): every phase of a re-run finds every mentee within its epsilon
-    solution, state = _solve(instance, exact=True)
+    first = _solve(instance, exact=True)
     # When the exact auction runs again from that state
-    again, resumed = _solve(instance, start=state, exact=True)
+    again = _solve(instance, start=first[1], exact=True)
     # Then every seat, slot price and dual is as it was
-    assert np.array_equal(resumed.holder, state.holder)
-    assert np.array_equal(resumed.slot_price, state.slot_price)
-    assert np.array_equal(resumed.mate_slot, state.mate_slot)
-    assert np.array_equal(again.chosen, solution.chosen)
-    assert np.array_equal(again.u, solution.u)
-    assert np.array_equal(again.price, solution.price)
+    _assert_same_auction(again, first)
+
+
+def _assert_same_auction(one: tuple[Solution, AuctionState], other: tuple[Solution, AuctionState]) -> None:
+    """Every seat, slot price, chosen pair and dual the same."""
+    (solution, state), (other_solution, other_state) = one, other
+    assert np.array_equal(state.holder, other_state.holder)
+    assert np.array_equal(state.slot_price, other_state.slot_price)
+    assert np.array_equal(state.mate_slot, other_state.mate_slot)
+    assert np.array_equal(solution.chosen, other_solution.chosen)
+    assert np.array_equal(solution.u, other_solution.u)
+    assert np.array_equal(solution.price, other_solution.price)
 
 
 def _no_fallback(*problem: Any, **start: Any) -> Solution:
@@ -298,12 +304,7 @@ def test_bids_worked_out_ahead_on_a_second_thread_change_nothing(seed: int, exac
     earlier = np.random.default_rng(seed).random(instance.pair_mentee.size) < 0.7
     _, state = _solve(instance, earlier, lookahead=False)
     # When the auction runs with and without the lookahead thread
-    alone, alone_state = _solve(instance, start=state, exact=exact, lookahead=False)
-    helped, helped_state = _solve(instance, start=state, exact=exact, lookahead=True)
+    alone = _solve(instance, start=state, exact=exact, lookahead=False)
+    helped = _solve(instance, start=state, exact=exact, lookahead=True)
     # Then every seat, slot price, pair and dual is the same
-    assert np.array_equal(helped_state.holder, alone_state.holder)
-    assert np.array_equal(helped_state.slot_price, alone_state.slot_price)
-    assert np.array_equal(helped_state.mate_slot, alone_state.mate_slot)
-    assert np.array_equal(helped.chosen, alone.chosen)
-    assert np.array_equal(helped.u, alone.u)
-    assert np.array_equal(helped.price, alone.price)
+    _assert_same_auction(helped, alone)
