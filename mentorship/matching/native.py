@@ -35,9 +35,20 @@ def c_fields(kind: Any, names: str) -> list[tuple[str, Any]]:
     return [(name, kind) for name in names.split()]
 
 
+LAMBDA_MB_PER_VCPU = 1769
+"""A Lambda function gets one vCPU of CPU time per 1,769 MB of memory (AWS's figure)."""
+
+
 def cores() -> int:
-    """CPUs this process may run on (a Lambda's vCPUs grow with its memory setting)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """CPUs worth a thread each: those this process may run on, and in a Lambda no more than its
+    memory setting buys CPU time for. A Lambda sees two CPUs even at 512 MB, where the share is
+    enforced outside the guest: two threads there only take turns (and a lookahead thread's
+    waits would spend the share), so below about 1.5 vCPUs' worth it counts one."""
+    visible = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    memory = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "")
+    if memory.isdigit():
+        return max(1, min(visible, round(int(memory) / LAMBDA_MB_PER_VCPU)))
+    return visible
 
 
 @cache
