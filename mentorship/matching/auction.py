@@ -22,7 +22,6 @@ from mentorship.matching.native import cores, kernels
 from mentorship.matching.solver import (
     SCALE,
     Solution,
-    arcs_by_mentee,
     assignment_objective,
     dual_bound,
     slot_cost_table,
@@ -89,26 +88,19 @@ def auction_solve(
         )
     else:
         state = AuctionState(start.holder.copy(), start.slot_price.copy(), start.mate_slot.copy())
-    value_units = np.rint(value * SCALE)
-    if np.abs(value_units).max(initial=0.0) * fine >= _LARGEST_PART_VALUE:
+    arcs = _arcs(pair_mentee, pair_mentor, value, residual, mentee_count, mentor_count, fine)
+    if arcs is None:
         # values in the millions (a huge keep bonus) do not fit in parts: solve exactly instead
         return replace(solve(*problem, start_price=start_price), flow=None), state
-    usable, row_start = arcs_by_mentee(
-        mentee_count, mentor_count, pair_mentee, pair_mentor, value_units, residual
-    )
-    # every pair usable and already grouped by mentee (the engine's sorted candidates): no gathers
-    every_pair = usable.size == pair_mentee.size and bool((usable[1:] > usable[:-1]).all())
-    arc_mentor = pair_mentor if every_pair else pair_mentor[usable]
-    arc_value = value_units if every_pair else value_units[usable]
     epsilons = _epsilons(fine, exact)
     gap = np.zeros(1, dtype=np.int64)
     bids = _kernel().auction_b_matching(
         mentee_count,
         mentor_count,
-        row_start,
-        np.ascontiguousarray(arc_mentor, dtype=np.int64),
-        arc_value.astype(np.int64) * fine,
-        np.ascontiguousarray(residual, dtype=np.int64),
+        arcs.row_start,
+        arcs.arc_mentor,
+        arcs.arc_value,
+        arcs.residual,
         cost_units,
         width,
         np.asarray(epsilons, dtype=np.int64),
@@ -126,21 +118,10 @@ def auction_solve(
         solution = solve(*problem, start_price=_prices(state, cost_units, residual, fine))
         return replace(solution, flow=None), state
     price = _prices(state, cost_units, residual, fine)
-    mate = np.where(state.mate_slot >= 0, state.mate_slot // width, -1)
-    if every_pair:
-        chosen = mate[pair_mentee] == pair_mentor
-    else:
-        chosen = np.zeros(pair_mentee.size, dtype=np.bool_)
-        chosen[usable] = mate[pair_mentee[usable]] == arc_mentor
-    # u: each mentee's best net at these prices, over the usable arcs (grouped by mentee; the
-    # others net at most 0, a mentee's bypass)
-    net = (value if every_pair else value[usable]) - price[arc_mentor]
-    u = np.zeros(mentee_count)
-    has_arcs = np.flatnonzero(row_start[1:] > row_start[:-1])
-    if has_arcs.size:
-        u[has_arcs] = np.maximum(np.maximum.reduceat(net, row_start[has_arcs]), 0.0)
-    # every seat is on one of the mentee's arcs (the kernel unseats a mentee whose arc is gone)
-    load = np.bincount(mate[mate >= 0], minlength=mentor_count).astype(np.int64)
+    # u: each mentee's best net at these prices over its usable pairs (the others net at most 0,
+    # its bypass); every seat is on one of the mentee's arcs (the kernel unseats a mentee whose
+    # arc is gone)
+    chosen, u, load = _outcome(arcs, mentee_count, mentor_count, width, state.mate_slot, price)
     solution = Solution(
         chosen=chosen,
         u=u,
@@ -161,8 +142,106 @@ def _epsilons(fine: int, exact: bool) -> list[int]:
     return epsilons
 
 
-_LARGEST_PART_VALUE = float(1 << 60)
-"""Values in parts stay below this, so prices and bids (sums of a few of them) fit in 64 bits."""
+@dataclass(frozen=True)
+class _Arcs:
+    """The candidate pairs as the kernel reads them, grouped by mentee with the lower mentor first
+    (the engine's come that way; others are sorted, `order` mapping back to the input), and the
+    usable ones among them as arcs: CSR by mentee, values in parts."""
+
+    mentee: IntArray
+    mentor: IntArray
+    value: FloatArray
+    residual: IntArray
+    order: IntArray | None  # input positions in this order; None: as given
+    usable: npt.NDArray[np.uint8]
+    row_start: IntArray
+    arc_mentor: IntArray
+    arc_value: IntArray
+
+
+_OUT_OF_ORDER, _TOO_LARGE = -1, -2
+"""auction_arcs' statuses (auction_prices.c): the usable pairs are not grouped by mentee with
+mentors ascending; a value in parts would not fit in 64 bits (prices and bids add a few)."""
+
+
+def _arcs(
+    pair_mentee: IntArray,
+    pair_mentor: IntArray,
+    value: FloatArray,
+    residual: IntArray,
+    mentee_count: int,
+    mentor_count: int,
+    fine: int,
+) -> _Arcs | None:
+    """The kernel's arcs from the candidate pairs, in one C pass; None when values in parts would
+    not fit."""
+    mentee = np.ascontiguousarray(pair_mentee, dtype=np.int64)
+    mentor = np.ascontiguousarray(pair_mentor, dtype=np.int64)
+    value = np.ascontiguousarray(value, dtype=np.float64)
+    residual = np.ascontiguousarray(residual, dtype=np.int64)
+    usable = np.empty(mentee.size, dtype=np.uint8)
+    row_start = np.empty(mentee_count + 1, dtype=np.int64)
+    arc_mentor = np.empty(mentee.size, dtype=np.int64)
+    arc_value = np.empty(mentee.size, dtype=np.int64)
+    order: IntArray | None = None
+
+    def written() -> int:
+        count: int = _kernel().auction_arcs(
+            mentee.size,
+            mentee_count,
+            mentor_count,
+            mentee,
+            mentor,
+            value,
+            residual,
+            SCALE,
+            fine,
+            usable,
+            row_start,
+            arc_mentor,
+            arc_value,
+        )
+        return count
+
+    count = written()
+    if count == _OUT_OF_ORDER:
+        order = np.argsort(mentee * max(mentor_count, 1) + mentor, kind="stable")
+        mentee, mentor, value = mentee[order], mentor[order], value[order]
+        count = written()
+    if count == _TOO_LARGE:
+        return None
+    return _Arcs(
+        mentee, mentor, value, residual, order, usable, row_start, arc_mentor[:count], arc_value[:count]
+    )
+
+
+def _outcome(
+    arcs: _Arcs, mentee_count: int, mentor_count: int, width: int, mate_slot: IntArray, price: FloatArray
+) -> tuple[npt.NDArray[np.bool_], FloatArray, IntArray]:
+    """Chosen pairs (in the input's order), mentee duals u and mentor loads, in one C pass."""
+    chosen = np.empty(arcs.mentee.size, dtype=np.bool_)
+    u = np.empty(mentee_count)
+    load = np.empty(mentor_count, dtype=np.int64)
+    _kernel().auction_outcome(
+        arcs.mentee.size,
+        mentee_count,
+        mentor_count,
+        width,
+        arcs.mentee,
+        arcs.mentor,
+        arcs.value,
+        arcs.usable,
+        mate_slot,
+        np.ascontiguousarray(price, dtype=np.float64),
+        chosen.view(np.uint8),
+        u,
+        load,
+    )
+    if arcs.order is not None:
+        in_input_order = np.empty_like(chosen)
+        in_input_order[arcs.order] = chosen
+        chosen = in_input_order
+    return chosen, u, load
 
 
 def _prices(state: AuctionState, cost_units: IntArray, residual: IntArray, fine: int) -> FloatArray:
@@ -182,5 +261,19 @@ def _kernel() -> ctypes.CDLL:
     #  phases, relaxing, lookahead, holder, slot_price, mate_slot, gap): see auction_prices.c
     library.auction_b_matching.argtypes = (
         [count] * 2 + [array] * 5 + [count, array, count, count, count] + [array] * 4
+    )
+    real = np.ctypeslib.ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
+    byte = np.ctypeslib.ndpointer(dtype=np.uint8, flags="C_CONTIGUOUS")
+    library.auction_arcs.restype = count
+    # (pairs, mentees, mentors, pair_mentee, pair_mentor, value, residual, scale, fine, usable,
+    #  row_start, arc_mentor, arc_value)
+    library.auction_arcs.argtypes = (
+        [count] * 3 + [array] * 2 + [real, array, ctypes.c_double, count, byte] + [array] * 3
+    )
+    library.auction_outcome.restype = None
+    # (pairs, mentees, mentors, width, pair_mentee, pair_mentor, value, usable, mate_slot, price,
+    #  chosen, u, load)
+    library.auction_outcome.argtypes = (
+        [count] * 4 + [array] * 2 + [real, byte, array, real, byte, real, array]
     )
     return library
