@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -267,13 +268,13 @@ def _kernel() -> ctypes.CDLL:
     library.auction_arcs.restype = count
     # (pairs, mentees, mentors, pair_mentee, pair_mentor, value, residual, scale, fine, usable,
     #  row_start, arc_mentor, arc_value)
-    library.auction_arcs.argtypes = (
+    arcs_types: list[Any] = (
         [count] * 3 + [array] * 2 + [real, array, ctypes.c_double, count, byte] + [array] * 3
     )
+    library.auction_arcs.argtypes = arcs_types
     library.auction_outcome.restype = None
     # (pairs, mentees, mentors, width, pair_mentee, pair_mentor, value, usable, mate_slot, price,
     #  chosen, u, load)
-    library.auction_outcome.argtypes = (
-        [count] * 4 + [array] * 2 + [real, byte, array, real, byte, real, array]
-    )
+    outcome_types: list[Any] = [count] * 4 + [array] * 2 + [real, byte, array, real, byte, real, array]
+    library.auction_outcome.argtypes = outcome_types
     return library
