@@ -274,11 +274,11 @@ def test_candidates_in_any_order_give_the_auction_of_the_sorted_ones(instance: I
     assert (shuffled_run.u == sorted_run.u).all()
 
 
-def _crowded_market(seed: int) -> Instance:
+def _crowded_market(seed: int, mentees: int = 3000) -> Instance:
     """Thousands of mentees after a few hundred mentors, values from a handful of levels: long
     bid queues (the lookahead thread works 32 places ahead) and many ties between mentors."""
     rng = np.random.default_rng(seed)
-    mentees, mentors, per_mentee = 3000, 200, 12
+    mentors, per_mentee = 200, 12
     pair_mentee = np.repeat(np.arange(mentees), per_mentee)
     pair_mentor = np.concatenate([rng.choice(mentors, per_mentee, replace=False) for _ in range(mentees)])
     order = np.lexsort((pair_mentor, pair_mentee))
@@ -306,5 +306,17 @@ def test_bids_worked_out_ahead_on_a_second_thread_change_nothing(seed: int, exac
     # When the auction runs with and without the lookahead thread
     alone = _solve(instance, start=state, exact=exact, lookahead=False)
     helped = _solve(instance, start=state, exact=exact, lookahead=True)
+    # Then every seat, slot price, pair and dual is the same
+    _assert_same_auction(helped, alone)
+
+
+def test_arcs_sorted_by_mentor_on_two_threads_are_the_ones_one_thread_sorts() -> None:
+    # Given a market with enough arcs that, with a second core, each thread sorts half the
+    # mentors' arcs for the reverse steps (auction_prices.c: PLACING_SPLIT, 65,536)
+    instance = _crowded_market(seed=5, mentees=6000)
+    assert instance.pair_mentee.size >= 1 << 16
+    # When it is solved exactly with and without the helper thread
+    alone = _solve(instance, exact=True, lookahead=False)
+    helped = _solve(instance, exact=True, lookahead=True)
     # Then every seat, slot price, pair and dual is the same
     _assert_same_auction(helped, alone)
