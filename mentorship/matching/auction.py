@@ -73,8 +73,9 @@ def auction_solve(
     short of the optimum is short by a whole unit. The gap is checked: should it ever not be
     below a unit, solver.solve solves the round instead.
 
-    `lookahead` (default: when this process has a second core) works out bids ahead on a helper
-    thread; the results are the same either way (see auction_prices.c)."""
+    `lookahead` (default: when this process has a second core) lets a helper thread sort half
+    the arcs by mentor, then work out bids ahead; the results are the same either way (see
+    auction_prices.c)."""
     problem = (mentee_count, mentor_count, pair_mentee, pair_mentor, value, residual, slot_costs)
     fine = mentee_count + 1  # parts per unit
     cost_units = slot_cost_table(mentor_count, np.rint(slot_costs * SCALE)) * fine

@@ -25,8 +25,9 @@
  * (mentee or -1), slot_price[j][k], mate_slot[i] (j * width + k, -1 on its bypass, -2 not yet
  * seated).
  * Integer units throughout; ties go to the lower mentor, so results are reproducible. With
- * `lookahead`, a second thread works out bids ahead of the bidding (see Lookahead below); every
- * bid placed is still the one this thread would have worked out, so results do not change.
+ * `lookahead`, a second thread sorts half the arcs by mentor (see Placing below), then works out
+ * bids ahead of the bidding (see Lookahead below); every bid placed is still the one this thread
+ * would have worked out, so results do not change.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -250,7 +251,7 @@ static void *place_by_mentor(void *argument) {
 /*
  * Arcs in CSR by mentee, as for solve_b_matching; slot_cost and slot_price row-major
  * [mentor_count x width]. Runs one phase per entry of epsilon (decreasing), relaxing seated mentees
- * at phase starts when `relaxing`, with a lookahead thread when `lookahead`. Returns the number of
+ * at phase starts when `relaxing`, with a helper thread when `lookahead`. Returns the number of
  * bids, or -1 when memory ran out. *gap is then the dual objective (each mentee's best net, plus
  * every open slot's price) less the assignment's objective: sum over mentees of best net less
  * own net, plus the prices of open slots nobody holds; below 1 per mentee times the last epsilon.
