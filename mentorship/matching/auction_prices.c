@@ -15,9 +15,10 @@
  * interested mentee would pay and takes the most interested one, or to 0 if nobody would come.
  * Every step keeps each mentee within epsilon of its best; at the end an unused slot costs
  * nothing above its cost (its dual is 0), so a starting price that was too high does not stick.
- * With `relaxing`, when a phase starts (a finer epsilon, or new candidates) a seated mentee no
- * longer within it first tries to keep its slot at a lower price (relax below); only if that would
- * leave another mentee too far from its best does it give the slot up and bid. auction.py relaxes
+ * With `relaxing`, when a phase starts (a finer epsilon, or new candidates) seated mentees no
+ * longer within it first try to keep their slots at lower prices, all at once (lower_together
+ * below), then one by one (relax below); only a mentee still short, or whose lowering would leave
+ * another too far from its best, gives its slot up and bids. auction.py relaxes
  * in exact rounds only: lower prices in the early rounds steer the pricing loop to worse
  * candidates (at 100,000 employees it then never settled).
  *
@@ -224,6 +225,31 @@ static int relax(Asks *a, const i64 *by_mentor, const i64 *by_mentor_start, cons
     return 1;
 }
 
+/* Phase start, before relax: every seated mentee short of being within eps of its best has its
+ * own slot's price lowered until it nets its best (as far as the price goes), all shortfalls
+ * measured at the asks the phase found. The last phase's price wars leave the slots of mentors
+ * tied for many mentees staggered up to its epsilon apart; lowered one at a time, each is refused
+ * as soon as a mentee of a slot still high would be out of reach, where lowered together most are
+ * not. Whoever is still short afterwards tries relax, then bids. At 100,000 employees this cuts
+ * the bidders of each phase of the first exact round from 22,000 to about 8,000; lowered only
+ * to within eps, 11,000 (and the whole match about 2% slower than lowering to the best). */
+static void lower_together(Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value,
+                           const i64 *mate_slot, i64 n, i64 eps, i64 *shortfall) {
+    for (i64 i = 0; i < n; i++) {
+        shortfall[i] = 0;
+        if (mate_slot[i] < 0) continue;
+        i64 own;
+        const i64 best = best_and_own(a, row_start, arc_mentor, arc_value, i, mate_slot[i], &own);
+        if (own != INT64_MIN && own < best - eps) shortfall[i] = best - own;
+    }
+    for (i64 i = 0; i < n; i++) {
+        if (shortfall[i] == 0) continue;
+        i64 *price = &a->slot_price[mate_slot[i]];
+        *price -= shortfall[i] < *price ? shortfall[i] : *price;
+    }
+    for (i64 j = 0; j < a->w; j++) refresh(a, j);
+}
+
 /* The arcs again by mentor, for the reverse steps: (mentee, value) at each mentor's cursor, for
  * the mentors in [from, to). The writes scatter over the whole table and are the cost (at 100,000
  * employees, 35 ms of a round's 40 ms setup); reading every arc once per thread is not, so with a
@@ -264,16 +290,16 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
     Asks a = {w, width, residual, slot_cost, slot_price, malloc(sizeof(i64) * (w + 1)),
               malloc(sizeof(i64) * (w + 1)), malloc(sizeof(i64) * (w + 1))};
     i64 *queue = malloc(sizeof(i64) * (n + 1)), *net = malloc(sizeof(i64) * (n + 1));
-    i64 *unheld = malloc(sizeof(i64) * (slots + 1));
+    i64 *unheld = malloc(sizeof(i64) * (slots + 1)), *shortfall = relaxing ? malloc(sizeof(i64) * (n + 1)) : NULL;
     // with `lookahead`: the helper's state, and per mentor the clock at its last change
     Lookahead *look = lookahead ? aligned_alloc(64, sizeof(Lookahead)) : NULL;
     i64 *changed_at = lookahead ? calloc((size_t)w + 1, sizeof(i64)) : NULL, clock = 0;
     // the arcs again by mentor, for the reverse steps: (mentee, value) per mentor
     i64 *by_mentor_start = calloc((size_t)w + 1, sizeof(i64)), *by_mentor = malloc(sizeof(i64) * 2 * (arcs + 1));
     if (!a.lowest || !a.second || !a.lowest_slot || !queue || !net || !unheld || !by_mentor_start || !by_mentor ||
-        (lookahead && (!look || !changed_at))) {
+        (relaxing && !shortfall) || (lookahead && (!look || !changed_at))) {
         free(a.lowest), free(a.second), free(a.lowest_slot), free(queue), free(net), free(unheld);
-        free(by_mentor_start), free(by_mentor), free(look), free(changed_at);
+        free(by_mentor_start), free(by_mentor), free(look), free(changed_at), free(shortfall);
         return -1;
     }
     for (i64 e = 0; e < arcs; e++) by_mentor_start[arc_mentor[e] + 1]++;
@@ -311,6 +337,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
         // A phase after a quiet one whose eps is no finer than every mentee's slack changes nothing
         // either: skipped, with its scan of every mentee (an exact round on settled candidates).
         if (quiet && widest <= eps) continue;
+        if (relaxing) lower_together(&a, row_start, arc_mentor, arc_value, mate_slot, n, eps, shortfall);
         // Everyone not within eps of its best bids again (the first phase also seats newcomers).
         i64 queued = 0, relaxed = 0;
         const i64 size = n + 1;
@@ -414,7 +441,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
             if (holder[j * width + k] < 0) slack += slot_price[j * width + k];
     *gap = slack;
     free(a.lowest), free(a.second), free(a.lowest_slot), free(queue), free(net), free(unheld);
-    free(by_mentor_start), free(by_mentor), free(look), free(changed_at);
+    free(by_mentor_start), free(by_mentor), free(look), free(changed_at), free(shortfall);
     return bids;
 }
 

@@ -139,6 +139,35 @@ def test_a_stale_state_whose_pair_has_gone_is_reseated_not_trusted() -> None:
     assert solution.objective == pytest.approx(0.5)
 
 
+
+def test_slots_a_price_war_left_staggered_come_down_together_without_a_bid() -> None:
+    # Given three mentors every mentee values alike, one slot each, and the state a price war
+    # leaves: everyone seated, the slots' prices a fine phase's epsilon apart, so that lowering
+    # either higher slot alone would put the mentee of the other out of reach
+    everyone = np.arange(3, dtype=np.int64)
+    instance = Instance(
+        mentees=3,
+        mentors=3,
+        pair_mentee=np.repeat(everyone, 3),
+        pair_mentor=np.tile(everyone, 3),
+        value=np.full(9, 0.5),
+        residual=np.ones(3, dtype=np.int64),
+        slot_costs=np.zeros((3, 1)),
+    )
+    parts = instance.mentees + 1  # per unit (auction.py: fine)
+    step = round(auction.EPSILONS[-1] * SCALE) * parts
+    floor = round(0.2 * SCALE) * parts
+    staggered = AuctionState(
+        holder=everyone.reshape(3, 1).copy(),
+        slot_price=np.array([[floor + 2 * step], [floor + step], [floor]], dtype=np.int64),
+        mate_slot=everyone.copy(),
+    )
+    # When the exact auction runs on from that state
+    _, state = _solve(instance, start=staggered, exact=True)
+    # Then every mentee keeps its mentor, and the slots come down to the lowest price together
+    assert state.mate_slot.tolist() == [0, 1, 2]
+    assert state.slot_price.ravel().tolist() == [floor] * 3
+
 def _units_objective(instance: Instance, solution: Solution) -> int:
     """The objective in whole units, the problem both exact solvers solve."""
     value = np.rint(instance.value * SCALE).astype(np.int64)
