@@ -225,22 +225,22 @@ static int relax(Asks *a, const i64 *by_mentor, const i64 *by_mentor_start, cons
     return 1;
 }
 
-/* Phase start, before relax: every seated mentee short of being within eps of its best has its
- * own slot's price lowered until it nets its best (as far as the price goes), all shortfalls
- * measured at the asks the phase found. The last phase's price wars leave the slots of mentors
- * tied for many mentees staggered up to its epsilon apart; lowered one at a time, each is refused
- * as soon as a mentee of a slot still high would be out of reach, where lowered together most are
- * not. Whoever is still short afterwards tries relax, then bids. At 100,000 employees this cuts
- * the bidders of each phase of the first exact round from 22,000 to about 8,000; lowered only
- * to within eps, 11,000 (and the whole match about 2% slower than lowering to the best). */
+/* Phase start, before relax: every seated mentee not netting its best has its own slot's price
+ * lowered until it does (as far as the price goes), every shortfall measured at the asks the phase
+ * found. The last phase's price wars leave the slots of mentors tied for many mentees staggered up
+ * to its epsilon apart; lowered one at a time, each is refused as soon as a mentee of a slot still
+ * high would be out of reach, where lowered together most are not. Whoever is still short of eps
+ * afterwards tries relax, then bids. At 100,000 employees this cuts the bidders of each phase of
+ * the first exact round from about 22,000 to 8,000 (lowering only those short of eps, to within
+ * it: 11,000, and the whole match slower). */
 static void lower_together(Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value,
-                           const i64 *mate_slot, i64 n, i64 eps, i64 *shortfall) {
+                           const i64 *mate_slot, i64 n, i64 *shortfall) {
     for (i64 i = 0; i < n; i++) {
         shortfall[i] = 0;
         if (mate_slot[i] < 0) continue;
         i64 own;
         const i64 best = best_and_own(a, row_start, arc_mentor, arc_value, i, mate_slot[i], &own);
-        if (own != INT64_MIN && own < best - eps) shortfall[i] = best - own;
+        if (own != INT64_MIN && own < best) shortfall[i] = best - own;
     }
     for (i64 i = 0; i < n; i++) {
         if (shortfall[i] == 0) continue;
@@ -337,7 +337,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
         // A phase after a quiet one whose eps is no finer than every mentee's slack changes nothing
         // either: skipped, with its scan of every mentee (an exact round on settled candidates).
         if (quiet && widest <= eps) continue;
-        if (relaxing) lower_together(&a, row_start, arc_mentor, arc_value, mate_slot, n, eps, shortfall);
+        if (relaxing) lower_together(&a, row_start, arc_mentor, arc_value, mate_slot, n, shortfall);
         // Everyone not within eps of its best bids again (the first phase also seats newcomers).
         i64 queued = 0, relaxed = 0;
         const i64 size = n + 1;
