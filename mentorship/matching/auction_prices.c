@@ -208,8 +208,8 @@ static i64 best_and_own(const Asks *a, const i64 *row_start, const i64 *arc_ment
 /* Phase start: seated mentee i is `shortfall` short of being within eps of its best. Lowering its
  * own slot's price by that much keeps it seated (no bid, no chain of displacements) if every
  * other seated mentee with an arc to the mentor stays within eps of its own best; returns whether
- * it did. Nets are exact at a phase's start, so the check is too. At 100,000 employees this
- * spares a fifth of the first exact round's bids and most of the next one's. */
+ * it did. Nets are exact at a phase's start, so the check is too. At 100,000 employees, after
+ * lower_together, it still keeps about 2,000 mentees a phase of the first exact round seated. */
 static int relax(Asks *a, const i64 *by_mentor, const i64 *by_mentor_start, const i64 *mate_slot, i64 *net, i64 i,
                  i64 slot, i64 shortfall, i64 eps) {
     if (a->slot_price[slot] < shortfall) return 0;
