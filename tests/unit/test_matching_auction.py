@@ -139,7 +139,6 @@ def test_a_stale_state_whose_pair_has_gone_is_reseated_not_trusted() -> None:
     assert solution.objective == pytest.approx(0.5)
 
 
-
 def test_slots_a_price_war_left_staggered_come_down_together_without_a_bid() -> None:
     # Given three mentors every mentee values alike, one slot each, and the state a price war
     # leaves: everyone seated, the slots' prices a fine phase's epsilon apart, so that lowering
@@ -167,6 +166,7 @@ def test_slots_a_price_war_left_staggered_come_down_together_without_a_bid() -> 
     # Then every mentee keeps its mentor, and the slots come down to the lowest price together
     assert state.mate_slot.tolist() == [0, 1, 2]
     assert state.slot_price.ravel().tolist() == [floor] * 3
+
 
 def _units_objective(instance: Instance, solution: Solution) -> int:
     """The objective in whole units, the problem both exact solvers solve."""
