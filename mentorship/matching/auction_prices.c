@@ -15,12 +15,13 @@
  * interested mentee would pay and takes the most interested one, or to 0 if nobody would come.
  * Every step keeps each mentee within epsilon of its best; at the end an unused slot costs
  * nothing above its cost (its dual is 0), so a starting price that was too high does not stick.
- * With `relaxing`, when a phase starts (a finer epsilon, or new candidates) seated mentees no
- * longer within it first try to keep their slots at lower prices, all at once (lower_together
- * below), then one by one (relax below); only a mentee still short, or whose lowering would leave
- * another too far from its best, gives its slot up and bids. auction.py relaxes
- * in exact rounds only: lower prices in the early rounds steer the pricing loop to worse
- * candidates (at 100,000 employees it then never settled).
+ * With `relaxing`, when a phase starts (a finer epsilon, or new candidates) every seated mentee
+ * not netting its best first has its slot's price lowered until it does, all at once
+ * (lower_together below); one still not within the phase's epsilon then tries a lower price on
+ * its own (relax below), and only if that would leave another mentee too far from its best does
+ * it give the slot up and bid. auction.py relaxes in exact rounds only: lower prices in the
+ * early rounds steer the pricing loop to worse candidates (at 100,000 employees it then never
+ * settled).
  *
  * State (in/out, so a round starts from the last round's assignment and prices): holder[j][k]
  * (mentee or -1), slot_price[j][k], mate_slot[i] (j * width + k, -1 on its bypass, -2 not yet
