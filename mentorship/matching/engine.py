@@ -61,7 +61,7 @@ of the starting prices: every mentor within that much of a mentee's best may be 
 with, and an exact ranking sends every mentee of a crowded skill to the same few of them. At
 100,000 employees (seed 7) the first solve then reached 36,569 instead of 35,204 of the optimum's
 36,761, and the pricing loop needed two rounds fewer, when this was measured; the loop has
-changed since (seed 7 now takes ten rounds), and the spread has been kept through each change."""
+changed since (seed 7 now takes nine rounds), and the spread has been kept through each change."""
 MENTOR_SIDE_KEEP = 4
 """Each mentor's best mentees also join the first candidates (about twice a typical capacity)."""
 MAX_DEEPENING = 4
@@ -81,7 +81,7 @@ the early rounds, exact once the candidates settle. Below it, every round is an 
 augmenting paths (solver.py), warm-started from the last round's matching."""
 EXACT_AT_NEW_PAIRS = 0.3
 """Rounds turn exact once a rescan adds fewer new pairs than 30% of the mentees in scope (or no
-mentee is in doubt): at 100,000 employees (seed 7), after seven auction rounds of ten; later
+mentee is in doubt): at 100,000 employees (seed 7), after seven auction rounds of nine; later
 auction rounds add little that the exact rounds would not find anyway."""
 AUCTION_DOUBT = 1e-4
 """After an auction round, a mentee is in doubt only if a pair outside could gain 1e-4 on its dual
