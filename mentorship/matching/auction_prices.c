@@ -16,10 +16,10 @@
  * Every step keeps each mentee within epsilon of its best; at the end an unused slot costs
  * nothing above its cost (its dual is 0), so a starting price that was too high does not stick.
  * With `relaxing`, when a phase starts (a finer epsilon, or new candidates) every seated mentee
- * not netting its best first has its slot's price lowered until it does, all at once
- * (lower_together below); one still not within the phase's epsilon then tries a lower price on
- * its own (relax below), and only if that would leave another mentee too far from its best does
- * it give the slot up and bid. auction.py relaxes in exact rounds only: lower prices in the
+ * netting less than its best (by more than the call's last epsilon) first has its slot's price
+ * lowered until it does, all at once (lower_together below); one still not within the phase's
+ * epsilon then tries a lower price on its own (relax below), and only if that would leave
+ * another mentee too far from its best does it give the slot up and bid. auction.py relaxes in exact rounds only: lower prices in the
  * early rounds steer the pricing loop to worse candidates (at 100,000 employees it then never
  * settled).
  *
@@ -233,15 +233,18 @@ static int relax(Asks *a, const i64 *by_mentor, const i64 *by_mentor_start, cons
  * high would be out of reach, where lowered together most are not. Whoever is still short of eps
  * afterwards tries relax, then bids. At 100,000 employees this cuts the bidders of each phase of
  * the first exact round from about 22,000 to 8,000 (lowering only those short of eps, to within
- * it: 11,000, and the whole match slower). */
+ * it: 11,000, and the whole match slower). A shortfall within `settled` (the call's last epsilon)
+ * already meets the call's end condition and is left alone: lowered, an exact auction resumed
+ * from its own end would move prices down a part at a time, and each fall sends the pricing loop
+ * to rescan against that mentor. */
 static void lower_together(Asks *a, const i64 *row_start, const i64 *arc_mentor, const i64 *arc_value,
-                           const i64 *mate_slot, i64 n, i64 *shortfall) {
+                           const i64 *mate_slot, i64 n, i64 settled, i64 *shortfall) {
     for (i64 i = 0; i < n; i++) {
         shortfall[i] = 0;
         if (mate_slot[i] < 0) continue;
         i64 own;
         const i64 best = best_and_own(a, row_start, arc_mentor, arc_value, i, mate_slot[i], &own);
-        if (own != INT64_MIN && own < best) shortfall[i] = best - own;
+        if (own != INT64_MIN && best - own > settled) shortfall[i] = best - own;
     }
     for (i64 i = 0; i < n; i++) {
         if (shortfall[i] == 0) continue;
@@ -338,7 +341,7 @@ int64_t auction_b_matching(i64 mentee_count, i64 mentor_count, const i64 *row_st
         // A phase after a quiet one whose eps is no finer than every mentee's slack changes nothing
         // either: skipped, with its scan of every mentee (an exact round on settled candidates).
         if (quiet && widest <= eps) continue;
-        if (relaxing) lower_together(&a, row_start, arc_mentor, arc_value, mate_slot, n, shortfall);
+        if (relaxing) lower_together(&a, row_start, arc_mentor, arc_value, mate_slot, n, epsilon[phases - 1], shortfall);
         // Everyone not within eps of its best bids again (the first phase also seats newcomers).
         i64 queued = 0, relaxed = 0;
         const i64 size = n + 1;

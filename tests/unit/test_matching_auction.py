@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mentorship.matching import auction
@@ -208,8 +208,22 @@ def test_an_exact_auction_reaches_the_augmenting_path_kernels_optimum(
     _assert_exact(instance, solution)
 
 
+_ONE_PART_SHORT = Instance(
+    mentees=9,
+    mentors=2,
+    pair_mentee=np.repeat(np.arange(9, dtype=np.int64), 2),
+    pair_mentor=np.tile(np.arange(2, dtype=np.int64), 9),
+    value=np.array([1, 0, 0, 0, 0, 0, 1, 0, 3, 5, 3, 5, 5, 6, 4, 4, 0, 1]) / 6,
+    residual=np.ones(2, dtype=np.int64),
+    slot_costs=np.array([[0.2, 0.3, 0.3], [0.3, 0.3, 0.3]]),
+)
+"""Found by hypothesis: its exact auction ends with a mentee one part short of its best, which a
+resumed auction's phase start must leave alone (once it lowered that slot a part per resume)."""
+
+
 @settings(max_examples=200, deadline=None)
 @given(instances())
+@example(_ONE_PART_SHORT)
 def test_an_exact_auction_resumed_from_its_own_end_changes_nothing(instance: Instance) -> None:
     # Given the end state of an exact auction (the pricing loop's last round, on candidates that
     # did not change): every phase of a re-run finds every mentee within its epsilon
