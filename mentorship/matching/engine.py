@@ -83,10 +83,10 @@ EXACT_AT_NEW_PAIRS = 0.3
 """Rounds turn exact once a rescan adds fewer new pairs than 30% of the mentees in scope (or no
 mentee is in doubt): at 100,000 employees (seed 7), after seven auction rounds of nine; later
 auction rounds add little that the exact rounds would not find anyway."""
-AUCTION_DOUBT = 1e-4
-"""After an auction round, a mentee is in doubt only if a pair outside could gain 1e-4 on its dual
-(about ten times the auction's last epsilon): smaller gaps are the auction's own noise, left to
-the exact rounds."""
+AUCTION_DOUBT = 1e-2
+"""After an auction round, a mentee is in doubt only if a pair outside could gain 1e-2 on its dual
+(ten times the auction's epsilon, auction.EPSILONS): smaller gaps are the auction's own noise,
+left to the exact rounds. A mentor's price fall refreshes bounds only beyond it, likewise."""
 TOLERANCE = 1e-9
 """Reduced costs below this are float noise (scores are sums of a few products of values <= 1)."""
 FLOAT_SLACK = 1e-12
