@@ -81,7 +81,7 @@ the early rounds, exact once the candidates settle. Below it, every round is an 
 augmenting paths (solver.py), warm-started from the last round's matching."""
 EXACT_AT_NEW_PAIRS = 0.3
 """Rounds turn exact once a rescan adds fewer new pairs than 30% of the mentees in scope (or no
-mentee is in doubt): at 100,000 employees (seed 7), after seven auction rounds of nine; later
+mentee is in doubt): at 100,000 employees (seed 7), after five auction rounds of nine; later
 auction rounds add little that the exact rounds would not find anyway."""
 AUCTION_DOUBT = 1e-2
 """After an auction round, a mentee is in doubt only if a pair outside could gain 1e-2 on its dual
