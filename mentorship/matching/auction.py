@@ -37,7 +37,7 @@ EPSILONS = (1e-3,)
 """The phases' epsilons before an exact solve's finer ones. One phase at 1e-3: a near-optimal
 round only steers the next rescans, and its prices start from the last round's, so finer phases
 (1e-4, then 1e-5, with doubt at ten times the last) cost more than the rounds they save: at
-100,000 employees, runs alternated in one sitting took 7.0-7.3 s against 7.7-8.2 s (seed 7, 9
+100,000 employees, runs alternated in one sitting took 6.8-7.2 s against 7.7-8.2 s (seed 7, 9
 rounds either way) and 10.3-10.8 s against 13.0-13.6 s (seed 3, 11 rounds)."""
 EXACT_STEP = 10
 """An exact solve goes on from the last of EPSILONS in phases each 10 times finer (at 100,000

@@ -19,9 +19,9 @@
  * netting less than its best (by more than the call's last epsilon) first has its slot's price
  * lowered until it does, all at once (lower_together below); one still not within the phase's
  * epsilon then tries a lower price on its own (relax below), and only if that would leave
- * another mentee too far from its best does it give the slot up and bid. auction.py relaxes in exact rounds only: lower prices in the
- * early rounds steer the pricing loop to worse candidates (at 100,000 employees it then never
- * settled).
+ * another mentee too far from its best does it give the slot up and bid. auction.py relaxes in
+ * exact rounds only: lower prices in the early rounds steer the pricing loop to worse candidates
+ * (at 100,000 employees it then never settled).
  *
  * State (in/out, so a round starts from the last round's assignment and prices): holder[j][k]
  * (mentee or -1), slot_price[j][k], mate_slot[i] (j * width + k, -1 on its bypass, -2 not yet
