@@ -141,7 +141,7 @@ def test_a_stale_state_whose_pair_has_gone_is_reseated_not_trusted() -> None:
 
 def test_slots_a_price_war_left_staggered_come_down_together_without_a_bid() -> None:
     # Given three mentors every mentee values alike, one slot each, and the state a price war
-    # leaves: everyone seated, the slots' prices a fine phase's epsilon apart, so that lowering
+    # leaves: everyone seated, the slots' prices a phase's epsilon apart, so that lowering
     # either higher slot alone would put the mentee of the other out of reach
     everyone = np.arange(3, dtype=np.int64)
     instance = Instance(
